@@ -1,0 +1,245 @@
+//! The salsa database: inputs (file texts, the git index snapshot, the paths that exist on disk,
+//! the configuration), the `Change` that sets them in one batch, and the host that owns it.
+//!
+//! Invariant: inputs change only through `AnalysisHost::apply_change`; everything else is derived.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use salsa::{Durability, Setter};
+
+use crate::config::ConfigSet;
+use crate::git::GitState;
+use crate::paths;
+
+/// One file of the workspace: a `.nix` file or a `flake.lock`.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// Everything the analysis knows about the world outside the file texts.
+#[salsa::input]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: Arc<BTreeMap<String, SourceFile>>,
+    #[returns(ref)]
+    pub git: Arc<GitState>,
+    #[returns(ref)]
+    pub disk: Arc<DiskState>,
+    #[returns(ref)]
+    pub config: Arc<ConfigSet>,
+}
+
+/// Which paths exist on disk, below the directories the loader walked. Whether a path outside
+/// them exists is unknown, and rules that would need it stay silent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DiskState {
+    pub walked: Vec<String>,
+    pub paths: BTreeSet<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existence {
+    Exists,
+    Missing,
+    Unknown,
+}
+
+impl DiskState {
+    pub fn existence(&self, path: &str) -> Existence {
+        if self.paths.contains(path) {
+            Existence::Exists
+        } else if self.walked.iter().any(|w| paths::strip_dir(path, w).is_some()) {
+            Existence::Missing
+        } else {
+            Existence::Unknown
+        }
+    }
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn workspace(&self) -> Workspace;
+}
+
+#[salsa::db]
+#[derive(Clone)]
+pub struct RootDatabase {
+    storage: salsa::Storage<Self>,
+    /// Set right after the storage exists (salsa needs a database to create an input).
+    workspace: Option<Workspace>,
+}
+
+#[salsa::db]
+impl salsa::Database for RootDatabase {}
+
+#[salsa::db]
+impl Db for RootDatabase {
+    fn workspace(&self) -> Workspace {
+        self.workspace.expect("the workspace input is created with the database")
+    }
+}
+
+impl RootDatabase {
+    fn with_storage(storage: salsa::Storage<Self>) -> RootDatabase {
+        let mut db = RootDatabase {
+            storage,
+            workspace: None,
+        };
+        let ws = Workspace::builder(
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        )
+        .new(&db);
+        db.workspace = Some(ws);
+        db
+    }
+}
+
+/// A batch of input changes, applied at once.
+#[derive(Default, Debug)]
+pub struct Change {
+    /// New or changed file texts; `None` removes the file.
+    pub files: Vec<(String, Option<String>)>,
+    pub git: Option<GitState>,
+    pub disk: Option<DiskState>,
+    pub config: Option<ConfigSet>,
+}
+
+impl Change {
+    pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
+        self.files.push((path.into(), Some(text.into())));
+    }
+}
+
+/// Owns the database; hands out snapshots for reading.
+pub struct AnalysisHost {
+    db: RootDatabase,
+}
+
+impl Default for AnalysisHost {
+    fn default() -> Self {
+        AnalysisHost::new(None)
+    }
+}
+
+/// A callback told of every salsa event (used by tests to count query executions).
+pub type EventHook = Box<dyn Fn(salsa::Event) + Send + Sync + 'static>;
+
+impl AnalysisHost {
+    pub fn new(hook: Option<EventHook>) -> AnalysisHost {
+        let storage = salsa::Storage::new(hook);
+        AnalysisHost {
+            db: RootDatabase::with_storage(storage),
+        }
+    }
+
+    /// A snapshot for reading, cheap to clone; a later `apply_change` cancels it.
+    pub fn snapshot(&self) -> RootDatabase {
+        self.db.clone()
+    }
+
+    pub fn db(&self) -> &RootDatabase {
+        &self.db
+    }
+
+    pub fn apply_change(&mut self, change: Change) {
+        let db = &mut self.db;
+        let ws = db.workspace();
+        let mut files: Option<BTreeMap<String, SourceFile>> = None;
+        for (path, text) in change.files {
+            let existing = ws.files(db).get(&path).copied();
+            match (existing, text) {
+                (Some(file), Some(text)) => {
+                    if file.text(db) != &text {
+                        let durability = file_durability(&path);
+                        file.set_text(db).with_durability(durability).to(text);
+                    }
+                }
+                (None, Some(text)) => {
+                    let durability = file_durability(&path);
+                    let file = SourceFile::builder(path.clone(), text)
+                        .durability(durability)
+                        .new(db);
+                    files
+                        .get_or_insert_with(|| (**ws.files(db)).clone())
+                        .insert(path, file);
+                }
+                (Some(_), None) => {
+                    files
+                        .get_or_insert_with(|| (**ws.files(db)).clone())
+                        .remove(&path);
+                }
+                (None, None) => {}
+            }
+        }
+        if let Some(files) = files {
+            ws.set_files(db).to(Arc::new(files));
+        }
+        if let Some(git) = change.git {
+            if **ws.git(db) != git {
+                ws.set_git(db).with_durability(Durability::MEDIUM).to(Arc::new(git));
+            }
+        }
+        if let Some(disk) = change.disk {
+            if **ws.disk(db) != disk {
+                ws.set_disk(db).with_durability(Durability::MEDIUM).to(Arc::new(disk));
+            }
+        }
+        if let Some(config) = change.config {
+            if **ws.config(db) != config {
+                ws.set_config(db).with_durability(Durability::HIGH).to(Arc::new(config));
+            }
+        }
+    }
+}
+
+/// Lock files change far less often than the modules being edited.
+fn file_durability(path: &str) -> Durability {
+    if paths::file_name(path) == "flake.lock" {
+        Durability::MEDIUM
+    } else {
+        Durability::LOW
+    }
+}
+
+/// The flake a file belongs to: the nearest directory above it holding a `flake.nix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlakeContext {
+    pub flake_nix: SourceFile,
+    pub lock: Option<SourceFile>,
+}
+
+impl FlakeContext {
+    pub fn root(self, db: &dyn Db) -> &str {
+        paths::parent(self.flake_nix.path(db))
+    }
+}
+
+pub fn flake_context(db: &dyn Db, path: &str) -> Option<FlakeContext> {
+    let files = db.workspace().files(db);
+    paths::ancestors(path).find_map(|dir| {
+        let join = |name: &str| {
+            if dir == "/" {
+                format!("/{name}")
+            } else {
+                format!("{dir}/{name}")
+            }
+        };
+        let flake_nix = *files.get(&join("flake.nix"))?;
+        Some(FlakeContext {
+            flake_nix,
+            lock: files.get(&join("flake.lock")).copied(),
+        })
+    })
+}
+
+pub fn file_by_path(db: &dyn Db, path: &str) -> Option<SourceFile> {
+    db.workspace().files(db).get(path).copied()
+}

@@ -1,0 +1,18 @@
+//! The analysis engine of flakelint: parsing, the flake and lock models, and the rules, all as
+//! salsa queries over inputs that the server sets.
+//!
+//! Invariants: no file or network IO, no tokio, no LSP or JSON output types. Positions are byte
+//! offsets (`TextRange`); lines and columns are computed by whoever presents them.
+
+pub mod config;
+pub mod db;
+pub mod diagnostic;
+pub mod flake;
+pub mod flake_ref;
+pub mod git;
+pub mod lints;
+pub mod lock;
+pub mod paths;
+pub mod syntax;
+
+pub use rowan::{TextRange, TextSize};

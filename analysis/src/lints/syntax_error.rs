@@ -1,0 +1,2 @@
+//! `syntax-error`
+pub(crate) const DOC: &str = "TODO";

@@ -1,0 +1,286 @@
+//! Parsing and positions: rnix trees kept as green nodes (cheap to store and compare), the parse
+//! errors with their ranges, and the conversion of byte offsets to lines and columns.
+//!
+//! Invariant: this module knows nothing of salsa, flakes or rules.
+
+use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
+use rnix::{SyntaxKind, SyntaxNode};
+use rowan::{GreenNode, TextRange, TextSize};
+
+/// A parse of one Nix file. Parsing never fails: a broken file gives a tree and errors.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Parsed {
+    pub green: GreenNode,
+    pub errors: Vec<SyntaxError>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+impl Parsed {
+    pub fn root(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
+    }
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let parse = rnix::Root::parse(text);
+    let end = TextSize::of(text);
+    let errors = parse
+        .errors()
+        .iter()
+        .map(|e| describe_error(e, end))
+        .collect();
+    Parsed {
+        green: parse.syntax().green().to_owned(),
+        errors,
+    }
+}
+
+fn describe_error(error: &rnix::ParseError, end: TextSize) -> SyntaxError {
+    use rnix::ParseError as E;
+    let eof = TextRange::empty(end);
+    let (range, message) = match error {
+        E::Unexpected(r) => (*r, "unexpected input".to_string()),
+        E::UnexpectedExtra(r) => (*r, "unexpected input after the end of the expression".into()),
+        E::UnexpectedWanted(got, r, wanted) => (
+            *r,
+            format!("expected {}, found {}", kinds_text(wanted), kind_text(*got)),
+        ),
+        E::UnexpectedDoubleBind(r) => (*r, "this pattern is bound twice".into()),
+        E::UnexpectedEOF => (eof, "unexpected end of file".into()),
+        E::UnexpectedEOFWanted(wanted) => (
+            eof,
+            format!("unexpected end of file, expected {}", kinds_text(wanted)),
+        ),
+        E::DuplicatedArgs(r, name) => (*r, format!("argument `{name}` is declared twice")),
+        E::RecursionLimitExceeded => (eof, "expression nested too deeply to parse".into()),
+        _ => (eof, error.to_string()),
+    };
+    SyntaxError { range, message }
+}
+
+fn kinds_text(kinds: &[SyntaxKind]) -> String {
+    let names: Vec<String> = kinds.iter().map(|k| kind_text(*k)).collect();
+    match names.len() {
+        0 => "something else".into(),
+        1 => names[0].clone(),
+        _ => format!("one of {}", names.join(", ")),
+    }
+}
+
+fn kind_text(kind: SyntaxKind) -> String {
+    use SyntaxKind::*;
+    let s = match kind {
+        TOKEN_ASSIGN => "`=`",
+        TOKEN_SEMICOLON => "`;`",
+        TOKEN_COLON => "`:`",
+        TOKEN_COMMA => "`,`",
+        TOKEN_DOT => "`.`",
+        TOKEN_L_BRACE => "`{`",
+        TOKEN_R_BRACE => "`}`",
+        TOKEN_L_BRACK => "`[`",
+        TOKEN_R_BRACK => "`]`",
+        TOKEN_L_PAREN => "`(`",
+        TOKEN_R_PAREN => "`)`",
+        TOKEN_IN => "`in`",
+        TOKEN_THEN => "`then`",
+        TOKEN_ELSE => "`else`",
+        TOKEN_IDENT => "an identifier",
+        TOKEN_STRING_END => "the end of the string",
+        TOKEN_INTERPOL_END => "`}` closing the interpolation",
+        other => return format!("{other:?}").trim_start_matches("TOKEN_").to_lowercase(),
+    };
+    s.to_string()
+}
+
+/// Line starts of a text, for converting byte offsets to (line, column) pairs. Columns can be
+/// counted in Unicode scalar values (the CLI's unit) or in UTF-16 code units (LSP's default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    line_starts: Vec<TextSize>,
+    len: TextSize,
+}
+
+/// A 0-based line and a 0-based column in the unit that was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    Utf8,
+    Utf16,
+    Char,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![TextSize::from(0)];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(TextSize::from(i as u32 + 1));
+            }
+        }
+        LineIndex {
+            line_starts,
+            len: TextSize::of(text),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The line and column of an offset; offsets past the end or inside a UTF-8 sequence are
+    /// clamped to the nearest valid place instead of panicking.
+    pub fn line_col(&self, text: &str, offset: TextSize, unit: ColumnUnit) -> LineCol {
+        let offset = offset.min(self.len);
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = usize::from(self.line_starts[line]);
+        let mut end = usize::from(offset);
+        while end > start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let prefix = &text[start..end];
+        let col = match unit {
+            ColumnUnit::Utf8 => prefix.len(),
+            ColumnUnit::Utf16 => prefix.encode_utf16().count(),
+            ColumnUnit::Char => prefix.chars().count(),
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The offset of a line and column; a column past the end of its line is clamped to the
+    /// line's end, and a line past the end of the text to the text's end.
+    pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> TextSize {
+        let Some(&start) = self.line_starts.get(pos.line as usize) else {
+            return self.len;
+        };
+        let line_end = self
+            .line_starts
+            .get(pos.line as usize + 1)
+            .map_or(self.len, |&s| s - TextSize::from(1));
+        let line_text = &text[usize::from(start)..usize::from(line_end)];
+        let mut counted = 0u32;
+        for (i, c) in line_text.char_indices() {
+            if counted >= pos.col {
+                return start + TextSize::from(i as u32);
+            }
+            counted += match unit {
+                ColumnUnit::Utf8 => c.len_utf8() as u32,
+                ColumnUnit::Utf16 => c.len_utf16() as u32,
+                ColumnUnit::Char => 1,
+            };
+        }
+        line_end
+    }
+
+    pub fn line_range(&self, line: usize) -> Option<TextRange> {
+        let start = *self.line_starts.get(line)?;
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        Some(TextRange::new(start, end))
+    }
+}
+
+/// The text of one attrpath segment when it is static: `foo`, `"foo"`, `${"foo"}`.
+pub fn attr_name(attr: &ast::Attr) -> Option<String> {
+    match attr {
+        ast::Attr::Ident(ident) => Some(ident.ident_token()?.text().to_string()),
+        ast::Attr::Str(s) => static_string(s),
+        ast::Attr::Dynamic(d) => match d.expr()? {
+            ast::Expr::Str(s) => static_string(&s),
+            _ => None,
+        },
+    }
+}
+
+/// The static segments of an attrpath with their ranges, or `None` if any segment is dynamic.
+pub fn attrpath_segments(path: &ast::Attrpath) -> Option<Vec<(String, TextRange)>> {
+    path.attrs()
+        .map(|a| Some((attr_name(&a)?, a.syntax().text_range())))
+        .collect()
+}
+
+/// The value of a string literal without interpolations.
+pub fn static_string(s: &ast::Str) -> Option<String> {
+    let mut out = String::new();
+    for part in s.normalized_parts() {
+        match part {
+            ast::InterpolPart::Literal(lit) => out.push_str(&lit),
+            ast::InterpolPart::Interpolation(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Strips parentheses around an expression.
+pub fn unparen(mut expr: ast::Expr) -> ast::Expr {
+    while let ast::Expr::Paren(p) = &expr {
+        match p.expr() {
+            Some(inner) => expr = inner,
+            None => break,
+        }
+    }
+    expr
+}
+
+/// The bindings of an attrset-like node (attrset, let) whose keys are static.
+pub fn static_bindings(
+    entries: &impl HasEntry,
+) -> impl Iterator<Item = (Vec<(String, TextRange)>, ast::AttrpathValue)> + '_ {
+    entries.attrpath_values().filter_map(|apv| {
+        let segments = attrpath_segments(&apv.attrpath()?)?;
+        Some((segments, apv))
+    })
+}
+
+/// The indentation (leading spaces and tabs) of the line an offset is on.
+pub fn indentation_at(text: &str, offset: TextSize) -> &str {
+    let offset = usize::from(offset).min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_in_each_unit() {
+        let text = "a = \"é😀\";\nbb";
+        let index = LineIndex::new(text);
+        let semi = TextSize::from(text.find(';').unwrap() as u32);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Char).col, 7);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf16).col, 8);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf8).col, 11);
+        for unit in [ColumnUnit::Char, ColumnUnit::Utf16, ColumnUnit::Utf8] {
+            let lc = index.line_col(text, semi, unit);
+            assert_eq!(index.offset(text, lc, unit), semi);
+        }
+        let past = index.line_col(text, TextSize::from(999), ColumnUnit::Char);
+        assert_eq!(past, LineCol { line: 1, col: 2 });
+        let clamped = index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16);
+        assert_eq!(usize::from(clamped), text.find('\n').unwrap());
+    }
+
+    #[test]
+    fn broken_input_still_parses() {
+        for text in ["", "{", "{ a = ; }", "\u{0}\u{1}", "let in", "x: y: {"] {
+            let parsed = parse(text);
+            assert_eq!(parsed.root().text().to_string(), text);
+        }
+        assert!(parse("{ a = ; }").errors[0].message.contains("expected"));
+    }
+}
