@@ -243,3 +243,34 @@ pub fn flake_context(db: &dyn Db, path: &str) -> Option<FlakeContext> {
 pub fn file_by_path(db: &dyn Db, path: &str) -> Option<SourceFile> {
     db.workspace().files(db).get(path).copied()
 }
+
+/// The parse of a Nix file.
+#[salsa::tracked(returns(ref))]
+pub fn parse_file(db: &dyn Db, file: SourceFile) -> crate::syntax::Parsed {
+    crate::syntax::parse(file.text(db))
+}
+
+/// The model of a `flake.nix`.
+#[salsa::tracked(returns(ref))]
+pub fn flake_model(db: &dyn Db, file: SourceFile) -> crate::flake::FlakeModel {
+    let parsed = parse_file(db, file);
+    crate::flake::flake_model(&parsed.root(), file.text(db))
+}
+
+/// The model of a `flake.lock`, or why it cannot be read.
+#[salsa::tracked(returns(ref))]
+pub fn lock_file(
+    db: &dyn Db,
+    file: SourceFile,
+) -> Result<crate::lock::LockFile, crate::lock::LockError> {
+    crate::lock::parse_lock(file.text(db))
+}
+
+/// The static path references of a Nix file.
+#[salsa::tracked(returns(ref))]
+pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef> {
+    let parsed = parse_file(db, file);
+    let path = file.path(db);
+    let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
+    crate::path_refs::path_refs(&parsed.root(), path, flake_root.as_deref())
+}

@@ -12,7 +12,9 @@ pub mod flake_ref;
 pub mod git;
 pub mod lints;
 pub mod lock;
+pub mod path_refs;
 pub mod paths;
 pub mod syntax;
+pub mod systems;
 
 pub use rowan::{TextRange, TextSize};

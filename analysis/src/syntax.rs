@@ -262,9 +262,9 @@ mod tests {
         let text = "a = \"é😀\";\nbb";
         let index = LineIndex::new(text);
         let semi = TextSize::from(text.find(';').unwrap() as u32);
-        assert_eq!(index.line_col(text, semi, ColumnUnit::Char).col, 7);
-        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf16).col, 8);
-        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf8).col, 11);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Char).col, 8);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf16).col, 9);
+        assert_eq!(index.line_col(text, semi, ColumnUnit::Utf8).col, 12);
         for unit in [ColumnUnit::Char, ColumnUnit::Utf16, ColumnUnit::Utf8] {
             let lc = index.line_col(text, semi, unit);
             assert_eq!(index.offset(text, lc, unit), semi);

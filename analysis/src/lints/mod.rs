@@ -1,6 +1,16 @@
-//! The rules: one file each, and this registry of their names, severities and documentation.
+//! The rules: one file each, this registry of their names, severities and documentation, and
+//! the query that runs them over one file and applies suppression comments.
 
-use crate::diagnostic::Severity;
+use rowan::TextRange;
+
+use crate::config::Config;
+use crate::db::{self, Db, FlakeContext, SourceFile};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::paths;
+use crate::syntax::Parsed;
+
+mod outputs_common;
+mod suppression;
 
 macro_rules! rules {
     ($( $variant:ident => $module:ident, $name:literal, $sev:ident, $summary:literal; )*) => {
@@ -40,5 +50,184 @@ macro_rules! rules {
 }
 
 rules! {
-    SyntaxError => syntax_error, "syntax-error", Error, "a Nix file that does not parse, or a flake.lock that is not a valid lock";
+    SyntaxError => syntax_error, "syntax-error", Error,
+        "a Nix file that does not parse, or a flake.lock that is not a valid lock";
+    MissingFollows => missing_follows, "missing-follows", Warning,
+        "an input brings its own copy of a repository that is also a root input";
+    FollowsTargetMissing => follows_target_missing, "follows-target-missing", Error,
+        "`follows` names an input that does not exist";
+    LockOutOfDate => lock_out_of_date, "lock-out-of-date", Error,
+        "flake.lock does not match the inputs declared in flake.nix";
+    InvalidInputUrl => invalid_input_url, "invalid-input-url", Error,
+        "an input URL that is not a valid flake reference";
+    UndeclaredInput => undeclared_input, "undeclared-input", Error,
+        "an `outputs` parameter that is not a declared input";
+    UnknownOutput => unknown_output, "unknown-output", Warning,
+        "an output name that looks like a misspelt standard output";
+    DeprecatedOutput => deprecated_output, "deprecated-output", Warning,
+        "a deprecated output name such as `defaultPackage` or `overlay`";
+    InvalidSystem => invalid_system, "invalid-system", Error,
+        "a system name that Nix does not know, such as `x86_64_linux`";
+    UntrackedFile => untracked_file, "untracked-file", Error,
+        "a path to a file that git does not track, so the flake cannot see it";
+    MissingFile => missing_file, "missing-file", Error,
+        "a path to a file or directory that does not exist";
+    UnusedSuppression => unused_suppression, "unused-suppression", Warning,
+        "a `flakelint: ignore` comment that silences nothing";
 }
+
+/// What kind of file a path is, which decides the rules that run on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    FlakeNix,
+    FlakeLock,
+    Nix,
+    Other,
+}
+
+impl FileKind {
+    pub fn of(path: &str) -> FileKind {
+        match paths::file_name(path) {
+            "flake.nix" => FileKind::FlakeNix,
+            "flake.lock" => FileKind::FlakeLock,
+            name if name.ends_with(".nix") => FileKind::Nix,
+            _ => FileKind::Other,
+        }
+    }
+}
+
+/// What a rule sees of the file it checks, and where it reports.
+pub struct LintCtx<'a> {
+    pub db: &'a dyn Db,
+    pub file: SourceFile,
+    pub path: &'a str,
+    pub text: &'a str,
+    pub kind: FileKind,
+    pub config: &'a Config,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> LintCtx<'a> {
+    pub fn parsed(&self) -> &'a Parsed {
+        db::parse_file(self.db, self.file)
+    }
+
+    pub fn flake(&self) -> Option<FlakeContext> {
+        db::flake_context(self.db, self.path)
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.config.severity(rule).is_some()
+    }
+
+    /// Records a finding in this file, at the configured severity (nothing if the rule is off).
+    pub fn report(&mut self, rule: Rule, range: TextRange, message: impl Into<String>, fix: Option<Fix>) {
+        let Some(severity) = self.config.severity(rule) else {
+            return;
+        };
+        self.diagnostics.push(Diagnostic {
+            rule,
+            severity,
+            file: self.path.to_string(),
+            range,
+            message: message.into(),
+            fix,
+        });
+    }
+}
+
+/// Every finding in one file, sorted by position.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let path = file.path(db);
+    let kind = FileKind::of(path);
+    let ws = db.workspace();
+    let config = ws.config(db).for_file(path);
+    let mut ctx = LintCtx {
+        db,
+        file,
+        path,
+        text: file.text(db),
+        kind,
+        config,
+        diagnostics: Vec::new(),
+    };
+    match kind {
+        FileKind::FlakeLock => {
+            syntax_error::check_lock(&mut ctx);
+            lock_out_of_date::check_lock(&mut ctx);
+        }
+        FileKind::FlakeNix | FileKind::Nix => {
+            syntax_error::check(&mut ctx);
+            missing_file::check(&mut ctx);
+            untracked_file::check(&mut ctx);
+            if kind == FileKind::FlakeNix {
+                invalid_input_url::check(&mut ctx);
+                follows_target_missing::check(&mut ctx);
+                lock_out_of_date::check(&mut ctx);
+                missing_follows::check(&mut ctx);
+                undeclared_input::check(&mut ctx);
+                unknown_output::check(&mut ctx);
+                deprecated_output::check(&mut ctx);
+                invalid_system::check(&mut ctx);
+            }
+        }
+        FileKind::Other => {}
+    }
+    let mut diagnostics = ctx.diagnostics;
+    if matches!(kind, FileKind::FlakeNix | FileKind::Nix) {
+        let parsed = db::parse_file(db, file);
+        diagnostics = suppression::apply(file.text(db), path, &parsed.root(), config, diagnostics);
+    }
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.rule));
+    diagnostics
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest candidate within `max` edits, if exactly one is closest.
+pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>, max: usize) -> Option<&'c str> {
+    let mut best: Option<(&str, usize)> = None;
+    let mut tie = false;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if d > max {
+            continue;
+        }
+        match best {
+            Some((_, bd)) if d > bd => {}
+            Some((_, bd)) if d == bd => tie = true,
+            _ => {
+                best = Some((c, d));
+                tie = false;
+            }
+        }
+    }
+    if tie {
+        None
+    } else {
+        best.map(|(c, _)| c)
+    }
+}
+
+/// [`closest`] over a static list.
+pub(crate) fn closest_static(word: &str, candidates: &'static [&'static str], max: usize) -> Option<&'static str> {
+    closest(word, candidates.iter().copied(), max)
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

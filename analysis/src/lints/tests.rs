@@ -1,0 +1,228 @@
+//! The rule fixtures: `test-data/rules/<rule>/{bad,good,suppressed}.fixture`, each a set of
+//! files (`#- /flake.nix`), checked against the `.expect` snapshot beside it. Run with
+//! `UPDATE_EXPECT=1` to rewrite the snapshots, then review the diff.
+
+use std::path::{Path, PathBuf};
+
+use super::{file_diagnostics, Rule};
+use crate::config::{Config, ConfigSet};
+use crate::db::{AnalysisHost, Change, DiskState};
+use crate::diagnostic::{apply_edits, Diagnostic, FileEdit};
+use crate::git::{GitRepo, GitState};
+use crate::paths;
+use crate::syntax::{ColumnUnit, LineIndex};
+
+/// A parsed fixture: files with their texts, and what the world around them looks like.
+///
+/// Directives: `#- /path` starts a file (`#- /path untracked` keeps it out of git's index);
+/// `#- !git /dir` puts a git repository at `/dir` tracking every other file below it;
+/// `#- !exists /path` (optionally `untracked`) adds a path that exists without a text.
+#[derive(Default, Debug)]
+pub(crate) struct Fixture {
+    pub files: Vec<(String, String)>,
+    untracked: Vec<String>,
+    extra_paths: Vec<String>,
+    git_roots: Vec<String>,
+}
+
+impl Fixture {
+    pub(crate) fn parse(text: &str) -> Fixture {
+        let mut fixture = Fixture::default();
+        let mut current: Option<(String, String)> = None;
+        for line in text.split_inclusive('\n') {
+            if let Some(directive) = line.strip_prefix("#- ") {
+                let mut words = directive.split_whitespace();
+                let first = words.next().unwrap_or_default().to_string();
+                let untracked = words.any(|w| w == "untracked");
+                match first.as_str() {
+                    "!git" => {
+                        let dir = directive.split_whitespace().nth(1).unwrap_or("/");
+                        fixture.git_roots.push(dir.to_string());
+                    }
+                    "!exists" => {
+                        let path = directive.split_whitespace().nth(1).expect("!exists needs a path").to_string();
+                        if untracked {
+                            fixture.untracked.push(path.clone());
+                        }
+                        fixture.extra_paths.push(path);
+                    }
+                    path => {
+                        if let Some(done) = current.take() {
+                            fixture.files.push(done);
+                        }
+                        if untracked {
+                            fixture.untracked.push(path.to_string());
+                        }
+                        current = Some((path.to_string(), String::new()));
+                    }
+                }
+                continue;
+            }
+            if let Some((_, text)) = &mut current {
+                text.push_str(line);
+            }
+        }
+        if let Some(done) = current.take() {
+            fixture.files.push(done);
+        }
+        fixture
+    }
+
+    pub(crate) fn change(&self) -> Change {
+        let mut change = Change::default();
+        let mut configs = ConfigSet::default();
+        for (path, text) in &self.files {
+            change.set_file(path.clone(), text.clone());
+            if paths::file_name(path) == "flakelint.toml" {
+                let config = Config::from_toml(text).expect("fixture config parses");
+                configs.by_dir.insert(paths::parent(path).to_string(), config);
+            }
+        }
+        let mut disk = DiskState { walked: vec!["/".into()], ..DiskState::default() };
+        let all: Vec<&String> = self.files.iter().map(|(p, _)| p).chain(&self.extra_paths).collect();
+        for path in &all {
+            disk.paths.insert(path.to_string());
+            for dir in paths::ancestors(path) {
+                disk.paths.insert(dir.to_string());
+            }
+        }
+        let mut git = GitState::default();
+        for root in &self.git_roots {
+            let mut tracked: Vec<String> = all
+                .iter()
+                .filter(|p| !self.untracked.contains(p))
+                .filter_map(|p| paths::strip_dir(p, root).map(String::from))
+                .collect();
+            tracked.sort();
+            git.repos.push(GitRepo { workdir: root.clone(), tracked });
+        }
+        change.disk = Some(disk);
+        change.git = Some(git);
+        change.config = Some(configs);
+        change
+    }
+}
+
+/// Runs every rule on every file of a fixture.
+pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
+    let mut host = AnalysisHost::default();
+    host.apply_change(fixture.change());
+    let db = host.snapshot();
+    let mut out = Vec::new();
+    for (path, _) in &fixture.files {
+        let file = crate::db::file_by_path(&db, path).expect("fixture file is loaded");
+        out.extend(file_diagnostics(&db, file).iter().cloned());
+    }
+    out
+}
+
+/// Findings as text: `path:line:col-line:col severity[rule] message`, and their fixes.
+pub(crate) fn render(fixture: &Fixture, diagnostics: &[Diagnostic]) -> String {
+    let text_of = |path: &str| fixture.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or("");
+    let pos = |path: &str, range: rowan::TextRange| {
+        let text = text_of(path);
+        let index = LineIndex::new(text);
+        let s = index.line_col(text, range.start(), ColumnUnit::Char);
+        let e = index.line_col(text, range.end(), ColumnUnit::Char);
+        format!("{}:{}-{}:{}", s.line + 1, s.col + 1, e.line + 1, e.col + 1)
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&format!("{}:{} {}[{}] {}\n", d.file, pos(&d.file, d.range), d.severity.as_str(), d.rule.name(), d.message));
+        if let Some(fix) = &d.fix {
+            out.push_str(&format!("  fix: {}\n", fix.message));
+            for edit in &fix.edits {
+                out.push_str(&format!("    {}:{} => {:?}\n", edit.file, pos(&edit.file, edit.range), edit.new_text));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(no findings)\n");
+    }
+    out
+}
+
+/// Applies every fix of one rule and returns the fixed fixture.
+fn apply_fixes(fixture: &Fixture, diagnostics: &[Diagnostic], rule: Rule) -> Fixture {
+    let edits: Vec<&FileEdit> = diagnostics.iter().filter(|d| d.rule == rule).filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits).collect();
+    let files = fixture
+        .files
+        .iter()
+        .map(|(path, text)| {
+            let mine: Vec<&FileEdit> = edits.iter().copied().filter(|e| &e.file == path).collect();
+            (path.clone(), apply_edits(text, &mine).0)
+        })
+        .collect();
+    Fixture { files, untracked: fixture.untracked.clone(), extra_paths: fixture.extra_paths.clone(), git_roots: fixture.git_roots.clone() }
+}
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data/rules")
+}
+
+/// Compares with the snapshot file, or rewrites it under `UPDATE_EXPECT=1`.
+fn assert_snapshot(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(expected == actual, "snapshot {} differs (run with UPDATE_EXPECT=1):\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
+}
+
+/// Rules whose fix can be checked by running the rule again on the fixed files (the fix of
+/// `missing-follows` also needs a new lock, which only `nix flake lock` writes).
+const SELF_CONTAINED_FIXES: &[Rule] = &[Rule::DeprecatedOutput, Rule::InvalidSystem, Rule::UnknownOutput, Rule::UnusedSuppression];
+
+#[test]
+fn every_rule_has_bad_good_and_suppressed_fixtures() {
+    let mut failures = Vec::new();
+    for &rule in Rule::ALL {
+        if let Err(failure) = std::panic::catch_unwind(|| check_rule_fixtures(rule)) {
+            let message = failure
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| failure.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failures.push(format!("{}: {message}", rule.name()));
+        }
+    }
+    assert!(failures.is_empty(), "{} rule(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+fn check_rule_fixtures(rule: Rule) {
+    {
+        let dir = fixtures_dir().join(rule.name());
+        for kind in ["bad", "good", "suppressed"] {
+            let path = dir.join(format!("{kind}.fixture"));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+            let fixture = Fixture::parse(&text);
+            let found = diagnostics(&fixture);
+            let of_rule = found.iter().filter(|d| d.rule == rule).count();
+            match kind {
+                "bad" => assert!(of_rule > 0, "{}: `{}` found nothing", path.display(), rule.name()),
+                "suppressed" if rule != Rule::UnusedSuppression => {
+                    assert!(text.contains("flakelint: ignore"), "{} has no suppression comment", path.display());
+                    assert_eq!(of_rule, 0, "{}: suppressed finding reported", path.display());
+                    assert!(found.iter().all(|d| d.rule != Rule::UnusedSuppression), "{}: suppression unused", path.display());
+                }
+                _ => assert_eq!(of_rule, 0, "{}: false positive:\n{}", path.display(), render(&fixture, &found)),
+            }
+            let mut snapshot = render(&fixture, &found);
+            if kind == "bad" && SELF_CONTAINED_FIXES.contains(&rule) {
+                let fixed = apply_fixes(&fixture, &found, rule);
+                let again = diagnostics(&fixed);
+                let fixable_left = again.iter().filter(|d| d.rule == rule && d.fix.is_some()).count();
+                assert_eq!(fixable_left, 0, "{}: fixes did not fix:\n{}", path.display(), render(&fixed, &again));
+                assert!(again.iter().all(|d| d.rule != Rule::SyntaxError), "{}: a fix broke the syntax", path.display());
+                snapshot.push_str("\n--- after --fix\n");
+                for ((p, before), (_, after)) in fixture.files.iter().zip(&fixed.files) {
+                    if before != after {
+                        snapshot.push_str(&format!("#- {p}\n{after}"));
+                    }
+                }
+            }
+            assert_snapshot(&dir.join(format!("{kind}.expect")), &snapshot);
+        }
+    }
+}
