@@ -3,7 +3,7 @@
 //!
 //! Invariant: inputs change only through `AnalysisHost::apply_change`; everything else is derived.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use salsa::{Durability, Setter};
@@ -34,12 +34,12 @@ pub struct Workspace {
     pub config: Arc<ConfigSet>,
 }
 
-/// Which paths exist on disk, below the directories the loader walked. Whether a path outside
-/// them exists is unknown, and rules that would need it stay silent.
+/// Which paths exist on disk, as far as the loader looked. The loader stats the targets of the
+/// path references that the analysis found (`path_refs`), so only those are known; a rule that
+/// asks about any other path gets `Unknown` and stays silent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiskState {
-    pub walked: Vec<String>,
-    pub paths: BTreeSet<String>,
+    pub exists: BTreeMap<String, bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,14 +51,21 @@ pub enum Existence {
 
 impl DiskState {
     pub fn existence(&self, path: &str) -> Existence {
-        if self.paths.contains(path) {
-            Existence::Exists
-        } else if self.walked.iter().any(|w| paths::strip_dir(path, w).is_some()) {
-            Existence::Missing
-        } else {
-            Existence::Unknown
+        match self.exists.get(path) {
+            Some(true) => Existence::Exists,
+            Some(false) => Existence::Missing,
+            None => Existence::Unknown,
         }
     }
+}
+
+/// The paths whose existence the path rules ask about for one file: each reference's target and,
+/// for `import ./dir`, `dir/default.nix`.
+pub fn paths_to_stat(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    path_refs(db, file)
+        .iter()
+        .flat_map(|r| [r.target.clone(), format!("{}/default.nix", r.target)])
+        .collect()
 }
 
 #[salsa::db]

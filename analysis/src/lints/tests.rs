@@ -68,7 +68,9 @@ impl Fixture {
         fixture
     }
 
-    pub(crate) fn change(&self) -> Change {
+    /// The files, git and configuration, and the set of paths that exist (files given by text,
+    /// `!exists` paths, and their directories).
+    pub(crate) fn change(&self) -> (Change, std::collections::BTreeSet<String>) {
         let mut change = Change::default();
         let mut configs = ConfigSet::default();
         for (path, text) in &self.files {
@@ -78,13 +80,11 @@ impl Fixture {
                 configs.by_dir.insert(paths::parent(path).to_string(), config);
             }
         }
-        let mut disk = DiskState { walked: vec!["/".into()], ..DiskState::default() };
         let all: Vec<&String> = self.files.iter().map(|(p, _)| p).chain(&self.extra_paths).collect();
+        let mut existing = std::collections::BTreeSet::new();
         for path in &all {
-            disk.paths.insert(path.to_string());
-            for dir in paths::ancestors(path) {
-                disk.paths.insert(dir.to_string());
-            }
+            existing.insert(path.to_string());
+            existing.extend(paths::ancestors(path).map(String::from));
         }
         let mut git = GitState::default();
         for root in &self.git_roots {
@@ -96,17 +96,27 @@ impl Fixture {
             tracked.sort();
             git.repos.push(GitRepo { workdir: root.clone(), tracked });
         }
-        change.disk = Some(disk);
         change.git = Some(git);
         change.config = Some(configs);
-        change
+        (change, existing)
     }
 }
 
 /// Runs every rule on every file of a fixture.
 pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
     let mut host = AnalysisHost::default();
-    host.apply_change(fixture.change());
+    let (change, existing) = fixture.change();
+    host.apply_change(change);
+    // As the loader does: stat what the path references name, then run the rules.
+    let mut disk = DiskState::default();
+    for (path, _) in &fixture.files {
+        let file = crate::db::file_by_path(host.db(), path).expect("fixture file is loaded");
+        for target in crate::db::paths_to_stat(host.db(), file) {
+            let exists = existing.contains(&target);
+            disk.exists.insert(target, exists);
+        }
+    }
+    host.apply_change(Change { disk: Some(disk), ..Change::default() });
     let db = host.snapshot();
     let mut out = Vec::new();
     for (path, _) in &fixture.files {

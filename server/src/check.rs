@@ -1,0 +1,323 @@
+//! `flakelint check`: find the files, load them with their flakes' context, run the rules on
+//! both cores, apply fixes when asked, and render the findings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use analysis::config::Config;
+use analysis::db::{self, AnalysisHost, Change, SourceFile};
+use analysis::diagnostic::{apply_edits, Diagnostic, FileEdit, Severity};
+use analysis::lints::{file_diagnostics, FileKind, Rule};
+use analysis::syntax::{ColumnUnit, LineIndex};
+use analysis::TextRange;
+use rayon::prelude::*;
+
+use crate::load::{self, ConfigLoader, ReadIssue};
+use crate::render::{self, Format};
+use crate::report::{OutputDiagnostic, OutputEdit, OutputFix, Pos, Report};
+
+/// Rules whose fixes `--fix` applies: the ones whose fix cannot change what the flake means.
+pub const FIXABLE_BY_CLI: &[Rule] = &[Rule::DeprecatedOutput, Rule::InvalidSystem, Rule::MissingFollows];
+
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub config: Option<PathBuf>,
+    pub select: Option<Vec<Rule>>,
+    pub ignore: Vec<Rule>,
+    pub exit_zero: bool,
+    pub fix: bool,
+    pub jetpack_source: Option<PathBuf>,
+    pub color: bool,
+}
+
+/// A failure that ends the command with exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+/// The lint targets and the context files they need.
+struct Loaded {
+    host: AnalysisHost,
+    targets: Vec<SourceFile>,
+    /// Findings about files that could not be analysed (binary, not UTF-8, too large).
+    load_findings: Vec<Diagnostic>,
+    /// Files that could not be read at all.
+    unreadable: Vec<String>,
+    warnings: Vec<String>,
+}
+
+pub fn run(options: &CheckOptions, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<i32, Fatal> {
+    let cwd = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the current directory: {}", load::io_message(&e))))?;
+    let targets = collect_targets(&options.paths, &cwd)?;
+    let mut loaded = load(&targets, options)?;
+    let mut fixed_count = 0;
+    let mut diagnostics = analyse(&mut loaded);
+    if options.fix {
+        // Fixes can overlap; a few rounds apply what the first round had to skip.
+        for _ in 0..4 {
+            let applied = apply_fixes(&mut loaded, &diagnostics).map_err(Fatal)?;
+            if applied == 0 {
+                break;
+            }
+            fixed_count += applied;
+            diagnostics = analyse(&mut loaded);
+        }
+    }
+    for warning in &loaded.warnings {
+        let _ = writeln!(err, "flakelint: warning: {warning}");
+    }
+    for problem in &loaded.unreadable {
+        let _ = writeln!(err, "flakelint: {problem}");
+    }
+    let report = build_report(&loaded, diagnostics, &cwd, targets.len());
+    render::render(&report, options.format, options.color, out).map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
+    if options.fix && fixed_count > 0 {
+        let _ = writeln!(err, "Fixed {fixed_count} finding{}.", if fixed_count == 1 { "" } else { "s" });
+    }
+    if !loaded.unreadable.is_empty() {
+        return Ok(2);
+    }
+    let failing = report.diagnostics.iter().any(|d| d.severity >= Severity::Warning);
+    Ok(if failing && !options.exit_zero { 1 } else { 0 })
+}
+
+/// The files to lint: `.nix` files and `flake.lock`s, from the given files and directories.
+fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut targets = BTreeSet::new();
+    for path in paths {
+        let absolute = cwd.join(path);
+        let meta = std::fs::metadata(&absolute).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Fatal(format!("{}: no such file or directory", path.display())),
+            _ => Fatal(format!("{}: {}", path.display(), load::io_message(&e))),
+        })?;
+        let absolute = std::fs::canonicalize(&absolute).map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
+        if meta.is_dir() {
+            walk(&absolute, &mut targets);
+        } else if is_target(&absolute) {
+            targets.insert(absolute);
+        }
+    }
+    Ok(targets.into_iter().collect())
+}
+
+fn is_target(path: &Path) -> bool {
+    matches!(FileKind::of(&load::vfs_path(path)), FileKind::Nix | FileKind::FlakeNix | FileKind::FlakeLock)
+}
+
+/// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
+/// `result*` links, never following symlinks (so loops cannot trap it).
+fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            let is_link = entry.path_is_symlink();
+            !(name == ".git" || name == "node_modules" || name == ".direnv" || (is_link && name.starts_with("result")))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file()) && is_target(entry.path()) {
+            targets.insert(entry.path().to_path_buf());
+        }
+    }
+}
+
+fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
+    let mut configs = match &options.config {
+        Some(path) => ConfigLoader::with_explicit(path).map_err(|e| Fatal(e.0))?,
+        None => ConfigLoader::default(),
+    };
+    // Each target plus the flake.nix / flake.lock of its flake, for context.
+    let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
+    let mut dirs = BTreeSet::new();
+    for target in targets {
+        let dir = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+        configs.discover(&dir).map_err(|e| Fatal(e.0))?;
+        if let Some(root) = load::flake_root_of(target) {
+            for name in ["flake.nix", "flake.lock"] {
+                let path = root.join(name);
+                if path.is_file() {
+                    to_read.entry(path).or_insert(false);
+                }
+            }
+            dirs.insert(root);
+        }
+        dirs.insert(dir);
+    }
+    let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> =
+        to_read.into_par_iter().map(|(path, is_target)| { let text = load::read_source(&path); (path, is_target, text) }).collect();
+    let mut change = Change::default();
+    let mut load_findings = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut target_paths = Vec::new();
+    for (path, is_target, text) in read {
+        let vfs = load::vfs_path(&path);
+        match text {
+            Ok(text) => {
+                change.files.push((vfs.clone(), Some(text)));
+                if is_target {
+                    target_paths.push(vfs);
+                }
+            }
+            Err(ReadIssue::NotText(message)) if is_target => load_findings.push(Diagnostic {
+                rule: Rule::SyntaxError,
+                severity: Severity::Error,
+                file: vfs,
+                range: TextRange::default(),
+                message,
+                fix: None,
+            }),
+            Err(ReadIssue::Unreadable(message)) if is_target => unreadable.push(format!("cannot read {}: {message}", path.display())),
+            Err(_) => {}
+        }
+    }
+    let jetpack_source = options.jetpack_source.as_ref().map(|p| load::vfs_path(p));
+    change.config = Some(configs.config_set(|config: &mut Config| {
+        if options.select.is_some() {
+            config.select.clone_from(&options.select);
+        }
+        config.ignore.extend(options.ignore.iter().copied());
+        if let Some(source) = &jetpack_source {
+            config.jetpack_source = Some(source.clone());
+        }
+    }));
+    let (git, git_problems) = load::load_git(&dirs);
+    change.git = Some(git);
+    let mut host = AnalysisHost::default();
+    host.apply_change(change);
+    let targets = {
+        let db = host.db();
+        target_paths.iter().filter_map(|p| db::file_by_path(db, p)).collect()
+    };
+    // Load findings of syntax-error are dropped if the rule is turned off for that file.
+    let config_set = db::Db::workspace(host.db()).config(host.db()).clone();
+    load_findings.retain(|d: &Diagnostic| config_set.for_file(&d.file).severity(d.rule).is_some());
+    Ok(Loaded { host, targets, load_findings, unreadable, warnings: git_problems })
+}
+
+/// Runs the rules over every target on both cores. The paths the files reference are statted
+/// first, so that `missing-file` and `untracked-file` know what exists.
+fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
+    let snapshot = loaded.host.snapshot();
+    let wanted: Vec<String> = loaded
+        .targets
+        .par_iter()
+        .map_with(snapshot, |db, &file| db::paths_to_stat(db, file))
+        .flatten()
+        .collect();
+    let disk = load::stat_paths(wanted);
+    loaded.host.apply_change(Change { disk: Some(disk), ..Change::default() });
+    let snapshot = loaded.host.snapshot();
+    let mut diagnostics: Vec<Diagnostic> = loaded
+        .targets
+        .par_iter()
+        .map_with(snapshot, |db, &file| file_diagnostics(db, file).clone())
+        .flatten()
+        .collect();
+    diagnostics.extend(loaded.load_findings.iter().cloned());
+    diagnostics
+}
+
+/// Applies the safe fixes, each file written atomically. Returns how many fixes were applied.
+fn apply_fixes(loaded: &mut Loaded, diagnostics: &[Diagnostic]) -> Result<usize, String> {
+    let mut by_file: BTreeMap<&str, Vec<&FileEdit>> = BTreeMap::new();
+    let mut fixes_per_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if !FIXABLE_BY_CLI.contains(&d.rule) || fix.edits.iter().any(|e| e.file != d.file) {
+            continue;
+        }
+        by_file.entry(&d.file).or_default().extend(&fix.edits);
+        *fixes_per_file.entry(&d.file).or_default() += 1;
+    }
+    let mut applied = 0;
+    let mut change = Change::default();
+    for (file, edits) in by_file {
+        let Some(source) = db::file_by_path(loaded.host.db(), file) else { continue };
+        let text = source.text(loaded.host.db()).clone();
+        let (new_text, count) = apply_edits(&text, &edits);
+        if count == 0 || new_text == text {
+            continue;
+        }
+        write_atomically(Path::new(file), &new_text).map_err(|e| format!("cannot write the fix to {file}: {e}"))?;
+        // Fixes whose edits were all skipped (overlaps) are retried in the next round.
+        applied += fixes_per_file[file].min(count);
+        change.files.push((file.to_string(), Some(new_text)));
+    }
+    loaded.host.apply_change(change);
+    Ok(applied)
+}
+
+/// Writes a file through a temporary file in the same directory and a rename, keeping the
+/// original's permissions, so a crash never leaves a half-written file.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn build_report(loaded: &Loaded, diagnostics: Vec<Diagnostic>, cwd: &Path, files_checked: usize) -> Report {
+    let db = loaded.host.db();
+    let mut indexes: BTreeMap<String, (Arc<str>, LineIndex)> = BTreeMap::new();
+    let mut position = |file: &str, range: TextRange| -> (Pos, Pos) {
+        let (text, index) = indexes.entry(file.to_string()).or_insert_with(|| {
+            let text: Arc<str> = db::file_by_path(db, file).map(|f| Arc::from(f.text(db).as_str())).unwrap_or_else(|| Arc::from(""));
+            let index = LineIndex::new(&text);
+            (text, index)
+        });
+        let convert = |offset| {
+            let lc = index.line_col(text, offset, ColumnUnit::Char);
+            Pos { line: lc.line + 1, column: lc.col + 1 }
+        };
+        (convert(range.start()), convert(range.end()))
+    };
+    let mut out = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let (start, end) = position(&d.file, d.range);
+        let fix = d.fix.map(|fix| OutputFix {
+            message: fix.message,
+            edits: fix
+                .edits
+                .into_iter()
+                .map(|e| {
+                    let (start, end) = position(&e.file, e.range);
+                    OutputEdit { file: display_path(&e.file, cwd), start, end, new_text: e.new_text }
+                })
+                .collect(),
+        });
+        out.push((d.file.clone(), OutputDiagnostic {
+            rule: d.rule.name(),
+            severity: d.severity,
+            message: d.message,
+            file: display_path(&d.file, cwd),
+            start,
+            end,
+            fix,
+        }));
+    }
+    out.sort_by(|a, b| (&a.1.file, a.1.start, a.1.end, a.1.rule).cmp(&(&b.1.file, b.1.start, b.1.end, b.1.rule)));
+    let mut sources = BTreeMap::new();
+    for (file, d) in &out {
+        if let Some((text, _)) = indexes.get(file) {
+            sources.entry(d.file.clone()).or_insert_with(|| text.clone());
+        }
+    }
+    Report { files_checked, diagnostics: out.into_iter().map(|(_, d)| d).collect(), sources }
+}
+
+/// A path relative to the current directory when it is below it, else absolute.
+pub fn display_path(path: &str, cwd: &Path) -> String {
+    let cwd = load::vfs_path(cwd);
+    analysis::paths::strip_dir(path, &cwd).filter(|r| !r.is_empty()).map(str::to_string).unwrap_or_else(|| path.to_string())
+}
