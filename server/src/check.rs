@@ -20,6 +20,11 @@ use crate::report::{OutputDiagnostic, OutputEdit, OutputFix, Pos, Report};
 /// Rules whose fixes `--fix` applies: the ones whose fix cannot change what the flake means.
 pub const FIXABLE_BY_CLI: &[Rule] = &[Rule::DeprecatedOutput, Rule::InvalidSystem, Rule::MissingFollows];
 
+/// Whether `--fix` applies the fix of the rule with this name.
+pub fn fixable_by_cli(rule: &str) -> bool {
+    FIXABLE_BY_CLI.iter().any(|r| r.name() == rule)
+}
+
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: Format,

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use analysis::config::{Config, ConfigSet};
-use analysis::db::{AnalysisHost, Change, DiskState};
+use analysis::db::DiskState;
 use analysis::git::GitState;
 
 use crate::git_index;

@@ -149,7 +149,7 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> io::Resu
     let fixable = report
         .diagnostics
         .iter()
-        .filter(|d| d.fix.is_some())
+        .filter(|d| d.fix.is_some() && crate::check::fixable_by_cli(d.rule))
         .count();
     if fixable > 0 {
         writeln!(out, "{fixable} fixable with --fix.")?;
