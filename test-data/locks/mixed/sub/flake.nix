@@ -1,0 +1,4 @@
+{
+  description = "sub-flake next to the mixed flake";
+  outputs = { self }: { };
+}

@@ -1,0 +1,11 @@
+{
+  description = "stale-follows: follows added after locking (lock is no-follows/flake.lock)";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    jetpack.url = "github:anduril/jetpack-nixos";
+    jetpack.inputs.nixpkgs.follows = "nixpkgs";
+  };
+
+  outputs = { self, nixpkgs, jetpack, ... }: { };
+}
