@@ -281,3 +281,72 @@ pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef
     let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
     crate::path_refs::path_refs(&parsed.root(), path, flake_root.as_deref())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::lints::file_diagnostics;
+
+    /// A host that records which queries execute.
+    fn counting_host() -> (AnalysisHost, Arc<Mutex<Vec<String>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let host = AnalysisHost::new(Some(Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                sink.lock().unwrap().push(format!("{database_key:?}"));
+            }
+        })));
+        (host, log)
+    }
+
+    fn all_diagnostics(host: &AnalysisHost, paths: &[&str]) {
+        let db = host.snapshot();
+        for path in paths {
+            let file = file_by_path(&db, path).unwrap();
+            let _ = file_diagnostics(&db, file);
+        }
+    }
+
+    #[test]
+    fn editing_one_file_reruns_only_its_queries() {
+        let (mut host, log) = counting_host();
+        let mut change = Change::default();
+        change.set_file("/f/flake.nix", "{ inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = { self, nixpkgs }: { }; }");
+        change.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ]; }");
+        change.set_file("/f/hw.nix", "{ }");
+        host.apply_change(change);
+        let paths = ["/f/flake.nix", "/f/configuration.nix", "/f/hw.nix"];
+        all_diagnostics(&host, &paths);
+        let first = log.lock().unwrap().len();
+        assert!(first >= 9, "every query ran once: {:?}", log.lock().unwrap());
+        log.lock().unwrap().clear();
+
+        let mut edit = Change::default();
+        edit.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ./other.nix ]; }");
+        host.apply_change(edit);
+        all_diagnostics(&host, &paths);
+        let ran = log.lock().unwrap().clone();
+        let id = {
+            let db = host.snapshot();
+            format!("{:?}", file_by_path(&db, "/f/configuration.nix").unwrap().0)
+        };
+        assert!(!ran.is_empty());
+        for query in &ran {
+            assert!(query.ends_with(&format!("({id})")), "a query of another file re-ran: {query} (all: {ran:?})");
+        }
+        for name in ["parse_file", "path_refs", "file_diagnostics"] {
+            assert!(ran.iter().any(|q| q.starts_with(name)), "{name} did not re-run: {ran:?}");
+        }
+        assert!(!ran.iter().any(|q| q.starts_with("flake_model")));
+
+        // The same text again changes nothing at all.
+        log.lock().unwrap().clear();
+        let mut same = Change::default();
+        same.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ./other.nix ]; }");
+        host.apply_change(same);
+        all_diagnostics(&host, &paths);
+        assert!(log.lock().unwrap().is_empty());
+    }
+}

@@ -126,7 +126,10 @@ fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
         })
         .build();
     for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_file()) && is_target(entry.path()) {
+        let Some(file_type) = entry.file_type() else { continue };
+        // A symlink to a file is linted where the link is; a dangling or looping link is not.
+        let is_file = file_type.is_file() || (file_type.is_symlink() && entry.path().is_file());
+        if is_file && is_target(entry.path()) {
             targets.insert(entry.path().to_path_buf());
         }
     }

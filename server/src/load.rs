@@ -30,6 +30,10 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     if meta.is_dir() {
         return Err(ReadIssue::Unreadable("is a directory".into()));
     }
+    // A FIFO or device would block or never end.
+    if !meta.is_file() {
+        return Err(ReadIssue::Unreadable("not a regular file".into()));
+    }
     if meta.len() > MAX_FILE_SIZE {
         return Err(ReadIssue::NotText(format!(
             "file is {} MiB, over the {} MiB flakelint analyses; is it generated?",
