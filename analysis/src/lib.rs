@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod flake;
 pub mod flake_ref;
 pub mod git;
+pub mod json;
 pub mod lints;
 pub mod lock;
 pub mod path_refs;
