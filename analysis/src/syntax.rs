@@ -27,7 +27,19 @@ impl Parsed {
     }
 }
 
+/// Deeper nesting than this is not parsed: rnix recurses per level and would overflow the stack
+/// long before any real configuration gets near it.
+pub const MAX_NESTING: usize = 1000;
+
 pub fn parse(text: &str) -> Parsed {
+    // A byte scan over-approximates nesting (brackets in strings count too) at memory speed;
+    // only a file that fails it is tokenized to know for sure.
+    if rough_nesting(text) > MAX_NESTING {
+        let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(text).collect();
+        if let Some(offset) = too_deep(&tokens) {
+            return unparsed(tokens, offset);
+        }
+    }
     let parse = rnix::Root::parse(text);
     let end = TextSize::of(text);
     let errors = parse
@@ -38,6 +50,64 @@ pub fn parse(text: &str) -> Parsed {
     Parsed {
         green: parse.syntax().green().to_owned(),
         errors,
+    }
+}
+
+fn rough_nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    // `let` opens a level without a bracket.
+    max + text.matches("let").count()
+}
+
+/// The offset where nesting first exceeds [`MAX_NESTING`], if it does.
+fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
+    use SyntaxKind::*;
+    let mut depth = 0usize;
+    let mut offset = TextSize::from(0);
+    for (kind, text) in tokens {
+        match kind {
+            TOKEN_L_BRACE | TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_INTERPOL_START | TOKEN_LET => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(offset);
+                }
+            }
+            TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_INTERPOL_END | TOKEN_IN => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        offset += TextSize::of(*text);
+    }
+    None
+}
+
+/// A flat tree of the tokens under one error node, for a file too deeply nested to parse.
+fn unparsed(tokens: Vec<rnix::Token<'_>>, offset: TextSize) -> Parsed {
+    let mut builder = rowan::GreenNodeBuilder::new();
+    builder.start_node(rowan::SyntaxKind(SyntaxKind::NODE_ROOT as u16));
+    builder.start_node(rowan::SyntaxKind(SyntaxKind::NODE_ERROR as u16));
+    for (kind, text) in tokens {
+        builder.token(rowan::SyntaxKind(kind as u16), text);
+    }
+    builder.finish_node();
+    builder.finish_node();
+    Parsed {
+        green: builder.finish(),
+        errors: vec![SyntaxError {
+            range: TextRange::empty(offset),
+            message: format!("expression nested more than {MAX_NESTING} levels deep; flakelint does not analyse this file"),
+        }],
     }
 }
 
@@ -277,7 +347,9 @@ mod tests {
 
     #[test]
     fn broken_input_still_parses() {
-        for text in ["", "{", "{ a = ; }", "\u{0}\u{1}", "let in", "x: y: {"] {
+        let deep = "[".repeat(100_000);
+        let deep_sets = "{ a = ".repeat(50_000);
+        for text in ["", "{", "{ a = ; }", "\u{0}\u{1}", "let in", "x: y: {", &deep, &deep_sets] {
             let parsed = parse(text);
             assert_eq!(parsed.root().text().to_string(), text);
         }

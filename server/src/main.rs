@@ -81,6 +81,9 @@ enum ColorArg {
 }
 
 fn main() -> ExitCode {
+    // rnix and rowan recurse over deeply nested input; rayon's default 2 MiB stacks are too
+    // small for what the main thread handles, so the workers get the main thread's budget.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(16 * 1024 * 1024).build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -116,6 +116,17 @@ impl<'a> LintCtx<'a> {
         db::flake_context(self.db, self.path)
     }
 
+    /// The parsed `flake.lock` of this file's flake, when there is one and it can be read.
+    pub fn lock(&self) -> Option<&'a crate::lock::LockFile> {
+        let lock = self.flake()?.lock?;
+        db::lock_file(self.db, lock).as_ref().ok()
+    }
+
+    /// The model of this file's flake's `flake.nix`.
+    pub fn flake_model(&self) -> Option<&'a crate::flake::FlakeModel> {
+        Some(db::flake_model(self.db, self.flake()?.flake_nix))
+    }
+
     pub fn enabled(&self, rule: Rule) -> bool {
         self.config.severity(rule).is_some()
     }
@@ -133,6 +144,18 @@ impl<'a> LintCtx<'a> {
             message: message.into(),
             fix,
         });
+    }
+}
+
+impl LintCtx<'_> {
+    /// Records a finding at most as severe as `cap` (for the milder half of a rule, such as
+    /// `lock-out-of-date`'s reverse check); a rule configured below the cap keeps its level.
+    pub fn report_capped(&mut self, rule: Rule, cap: Severity, range: TextRange, message: impl Into<String>, fix: Option<Fix>) {
+        let before = self.diagnostics.len();
+        self.report(rule, range, message, fix);
+        if let Some(d) = self.diagnostics.get_mut(before) {
+            d.severity = d.severity.min(cap);
+        }
     }
 }
 

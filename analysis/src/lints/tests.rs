@@ -14,7 +14,8 @@ use crate::syntax::{ColumnUnit, LineIndex};
 
 /// A parsed fixture: files with their texts, and what the world around them looks like.
 ///
-/// Directives: `#- /path` starts a file (`#- /path untracked` keeps it out of git's index);
+/// Directives: `#- /path` starts a file (`#- /path untracked` keeps it out of git's index;
+/// `#- /path @dir/file` takes its text from `test-data/dir/file`);
 /// `#- !git /dir` puts a git repository at `/dir` tracking every other file below it;
 /// `#- !exists /path` (optionally `untracked`) adds a path that exists without a text.
 #[derive(Default, Debug)]
@@ -53,7 +54,13 @@ impl Fixture {
                         if untracked {
                             fixture.untracked.push(path.to_string());
                         }
-                        current = Some((path.to_string(), String::new()));
+                        // `#- /flake.lock @locks/no-follows/flake.lock` takes the text from a
+                        // file of test-data/, so real locks written by Nix are used as they are.
+                        let included = directive.split_whitespace().find_map(|w| w.strip_prefix('@')).map(|rel| {
+                            let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data").join(rel);
+                            std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("cannot read {}", file.display()))
+                        });
+                        current = Some((path.to_string(), included.unwrap_or_default()));
                     }
                 }
                 continue;
