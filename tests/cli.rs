@@ -45,7 +45,8 @@ fn transcript(dir: &Path, output: &Output) -> String {
     let clean = |bytes: &[u8]| {
         let text = String::from_utf8_lossy(bytes).to_string();
         let real = fs::canonicalize(dir).unwrap();
-        text.replace(&real.display().to_string(), "<tmp>").replace(&dir.display().to_string(), "<tmp>")
+        text.replace(&real.display().to_string(), "<tmp>")
+            .replace(&dir.display().to_string(), "<tmp>")
     };
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
@@ -68,7 +69,14 @@ fn write(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -83,7 +91,10 @@ fn git(dir: &Path, args: &[&str]) {
 #[test]
 fn example_full() {
     let dir = copy_fixture("example");
-    check(dir.path(), &["check", "--color", "never"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "--color", "never"],
+        expect![[r#"
         exit: 1
         --- stdout
         configuration.nix:7:5: error[missing-file] `./modules/camera.nix` does not exist
@@ -116,13 +127,17 @@ fn example_full() {
         Found 4 problems (2 errors, 2 warnings) in 5 files.
         3 fixable with --fix.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn example_json() {
     let dir = copy_fixture("example");
-    check(dir.path(), &["check", "--format", "json"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "--format", "json"],
+        expect![[r#"
         exit: 1
         --- stdout
         {
@@ -273,7 +288,8 @@ fn example_json() {
           }
         }
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -284,8 +300,16 @@ fn sarif_lists_every_rule_and_valid_results() {
     let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = analysis::lints::Rule::ALL.iter().map(|r| r.name()).collect();
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = analysis::lints::Rule::ALL
+        .iter()
+        .map(|r| r.name())
+        .collect();
     assert_eq!(rules, expected);
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
@@ -301,7 +325,16 @@ fn sarif_lists_every_rule_and_valid_results() {
 #[test]
 fn github_annotations() {
     let dir = copy_fixture("example");
-    let output = flakelint(dir.path(), &["check", "--format", "github", "--select", "deprecated-output,invalid-system"]);
+    let output = flakelint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "github",
+            "--select",
+            "deprecated-output,invalid-system",
+        ],
+    );
     expect![[r#"
         ::warning file=flake.nix,line=23,col=5,endLine=23,endColumn=13,title=flakelint(deprecated-output)::`devShell` is deprecated; use `devShells.<system>.default`
         ::error file=flake.nix,line=29,col=14,endLine=29,endColumn=27,title=flakelint(invalid-system)::`aarch64_linux` is not a Nix system; did you mean `aarch64-linux`?
@@ -311,27 +344,52 @@ fn github_annotations() {
 #[test]
 fn exit_codes() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "clean/flake.nix", "{\n  outputs = { self }: { };\n}\n");
-    write(dir.path(), "warn/flake.nix", "{\n  outputs = { self }: { overlay = final: prev: { }; };\n}\n");
+    write(
+        dir.path(),
+        "clean/flake.nix",
+        "{\n  outputs = { self }: { };\n}\n",
+    );
+    write(
+        dir.path(),
+        "warn/flake.nix",
+        "{\n  outputs = { self }: { overlay = final: prev: { }; };\n}\n",
+    );
     let code = |args: &[&str]| flakelint(dir.path(), args).status.code();
     assert_eq!(code(&["check", "clean"]), Some(0));
     assert_eq!(code(&["check", "warn"]), Some(1));
     assert_eq!(code(&["check", "--exit-zero", "warn"]), Some(0));
-    assert_eq!(code(&["check", "--ignore", "deprecated-output", "warn"]), Some(0));
-    assert_eq!(code(&["check", "--select", "missing-file", "warn"]), Some(0));
-    check(dir.path(), &["check", "does-not-exist"], expect![[r#"
+    assert_eq!(
+        code(&["check", "--ignore", "deprecated-output", "warn"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["check", "--select", "missing-file", "warn"]),
+        Some(0)
+    );
+    check(
+        dir.path(),
+        &["check", "does-not-exist"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: does-not-exist: no such file or directory
-    "#]]);
-    check(dir.path(), &["check", "--select", "no-such-rule"], expect![[r#"
+    "#]],
+    );
+    check(
+        dir.path(),
+        &["check", "--select", "no-such-rule"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: unknown rule `no-such-rule`; `flakelint rule` lists them
-    "#]]);
-    check(dir.path(), &["check", "--format", "xml"], expect![[r#"
+    "#]],
+    );
+    check(
+        dir.path(),
+        &["check", "--format", "xml"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
@@ -339,38 +397,72 @@ fn exit_codes() {
           [possible values: full, concise, json, github, sarif]
 
         For more information, try '--help'.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn configuration_discovery_and_errors() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "flake.nix", "{\n  outputs = { self }: { overlay = final: prev: { }; };\n}\n");
+    write(
+        dir.path(),
+        "flake.nix",
+        "{\n  outputs = { self }: { overlay = final: prev: { }; };\n}\n",
+    );
     assert_eq!(flakelint(dir.path(), &["check"]).status.code(), Some(1));
-    write(dir.path(), "flakelint.toml", "[rules]\ndeprecated-output = \"info\"\n");
-    check(dir.path(), &["check", "--format", "concise"], expect![[r#"
+    write(
+        dir.path(),
+        "flakelint.toml",
+        "[rules]\ndeprecated-output = \"info\"\n",
+    );
+    check(
+        dir.path(),
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 0
         --- stdout
         flake.nix:2:25: info[deprecated-output] `overlay` is deprecated; use `overlays.default`
         Found 1 problem (1 info) in 1 file.
         1 fixable with --fix.
         --- stderr
-    "#]]);
-    write(dir.path(), "flakelint.toml", "[rules]\ndeprecated-outputs = \"off\"\n");
-    check(dir.path(), &["check"], expect![[r#"
+    "#]],
+    );
+    write(
+        dir.path(),
+        "flakelint.toml",
+        "[rules]\ndeprecated-outputs = \"off\"\n",
+    );
+    check(
+        dir.path(),
+        &["check"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: <tmp>/flakelint.toml: line 2: unknown rule `deprecated-outputs` in [rules]; did you mean `deprecated-output`?
-    "#]]);
-    write(dir.path(), "other.toml", "[rules]\ndeprecated-output = \"off\"\n");
-    assert_eq!(flakelint(dir.path(), &["check", "--config", "other.toml"]).status.code(), Some(0));
-    check(dir.path(), &["check", "--config", "missing.toml"], expect![[r#"
+    "#]],
+    );
+    write(
+        dir.path(),
+        "other.toml",
+        "[rules]\ndeprecated-output = \"off\"\n",
+    );
+    assert_eq!(
+        flakelint(dir.path(), &["check", "--config", "other.toml"])
+            .status
+            .code(),
+        Some(0)
+    );
+    check(
+        dir.path(),
+        &["check", "--config", "missing.toml"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: cannot read missing.toml: no such file or directory
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -379,23 +471,44 @@ fn fix_rewrites_files_atomically_and_keeps_permissions() {
     let dir = copy_fixture("example");
     let flake = dir.path().join("flake.nix");
     fs::set_permissions(&flake, fs::Permissions::from_mode(0o640)).unwrap();
-    check(dir.path(), &["check", "--fix", "--format", "concise", "--select", "deprecated-output,invalid-system"], expect![[r#"
+    check(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--format",
+            "concise",
+            "--select",
+            "deprecated-output,invalid-system",
+        ],
+        expect![[r#"
         exit: 0
         --- stdout
         No problems found in 5 files.
         --- stderr
         Fixed 2 findings.
-    "#]]);
+    "#]],
+    );
     let text = fs::read_to_string(&flake).unwrap();
     assert!(text.contains("devShells.x86_64-linux.default = nixpkgs"));
     assert!(text.contains("packages.aarch64-linux.flash-script"));
-    assert_eq!(fs::metadata(&flake).unwrap().permissions().mode() & 0o777, 0o640);
-    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with(".tmp")).collect();
+    assert_eq!(
+        fs::metadata(&flake).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     // Without --fix nothing is ever written.
     let before = fs::read_to_string(dir.path().join("configuration.nix")).unwrap();
     flakelint(dir.path(), &["check"]);
-    assert_eq!(fs::read_to_string(dir.path().join("configuration.nix")).unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("configuration.nix")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -405,19 +518,32 @@ fn rule_command() {
     assert_eq!(list.status.code(), Some(0));
     let text = String::from_utf8(list.stdout).unwrap();
     for rule in analysis::lints::Rule::ALL {
-        assert!(text.contains(rule.name()), "{} missing from `flakelint rule`", rule.name());
+        assert!(
+            text.contains(rule.name()),
+            "{} missing from `flakelint rule`",
+            rule.name()
+        );
     }
     let doc = flakelint(dir.path(), &["rule", "missing-follows"]);
     let doc = String::from_utf8(doc.stdout).unwrap();
-    for heading in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+    for heading in [
+        "## What it checks",
+        "## Why it matters",
+        "## Example",
+        "## Fix",
+    ] {
         assert!(doc.contains(heading), "missing {heading}");
     }
-    check(dir.path(), &["rule", "missing-folows"], expect![[r#"
+    check(
+        dir.path(),
+        &["rule", "missing-folows"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: unknown rule `missing-folows`; `flakelint rule` lists them
-    "#]]);
+    "#]],
+    );
 }
 
 /// A flake with a given `flake.lock` text, checked with only the lock's rules.
@@ -425,56 +551,86 @@ fn check_lock_text(lock: &[u8], expect: Expect) {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "flake.nix", "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.11\";\n  outputs = { self, nixpkgs }: { };\n}\n");
     write(dir.path(), "flake.lock", lock);
-    check(dir.path(), &["check", "--format", "concise", "flake.lock"], expect);
+    check(
+        dir.path(),
+        &["check", "--format", "concise", "flake.lock"],
+        expect,
+    );
 }
 
 #[test]
 fn bad_lock_files_get_clear_messages() {
-    check_lock_text(b"{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 7,, }", expect![[r#"
+    check_lock_text(
+        b"{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 7,, }",
+        expect![[r#"
         exit: 1
         --- stdout
         flake.lock:1:57: error[syntax-error] flake.lock is not valid JSON: expected a string key in double quotes, found `,`
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
-    check_lock_text(b"{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 3 }", expect![[r#"
+    "#]],
+    );
+    check_lock_text(
+        b"{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 3 }",
+        expect![[r#"
         exit: 1
         --- stdout
         flake.lock:1:55: error[syntax-error] flake.lock version 3 is not supported: flakelint reads versions 5 to 7; run `nix flake lock` with Nix 2.4 or newer to rewrite it
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
+    "#]],
+    );
     let real = fs::read(repo_root().join("test-data/example/flake.lock")).unwrap();
-    check_lock_text(&real[..real.len() / 2], expect![[r#"
+    check_lock_text(
+        &real[..real.len() / 2],
+        expect![[r#"
         exit: 1
         --- stdout
         flake.lock:45:16: error[syntax-error] flake.lock is not valid JSON: unterminated string: missing closing `"`
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
-    check_lock_text(b"[1, 2, 3]", expect![[r#"
+    "#]],
+    );
+    check_lock_text(
+        b"[1, 2, 3]",
+        expect![[r#"
         exit: 1
         --- stdout
         flake.lock:1:1: error[syntax-error] flake.lock must hold a JSON object (with `nodes`, `root` and `version`), found an array
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
-    check_lock_text(b"", expect![[r#"
+    "#]],
+    );
+    check_lock_text(
+        b"",
+        expect![[r#"
         exit: 1
         --- stdout
         flake.lock:1:1: error[syntax-error] flake.lock is not valid JSON: empty input: expected a JSON value
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn files_that_are_not_nix_source() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "binary.nix", [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0xff]);
-    write(dir.path(), "latin1.nix", b"{ description = \"caf\xe9\"; }\n");
+    write(
+        dir.path(),
+        "binary.nix",
+        [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0xff],
+    );
+    write(
+        dir.path(),
+        "latin1.nix",
+        b"{ description = \"caf\xe9\"; }\n",
+    );
     write(dir.path(), "flake.nix", "");
-    check(dir.path(), &["check", "--format", "concise"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 1
         --- stdout
         binary.nix:1:1: error[syntax-error] file contains NUL bytes: it looks binary, not like Nix source
@@ -482,7 +638,8 @@ fn files_that_are_not_nix_source() {
         latin1.nix:1:1: error[syntax-error] file is not valid UTF-8 (first invalid byte on line 1, byte offset 20)
         Found 3 problems (3 errors) in 3 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -495,12 +652,16 @@ fn huge_and_deeply_nested_files() {
     big.push_str("}\n");
     write(dir.path(), "big.nix", &big);
     write(dir.path(), "deep.nix", "[".repeat(100_000));
-    check(dir.path(), &["check", "--format", "concise", "--ignore", "syntax-error"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "--format", "concise", "--ignore", "syntax-error"],
+        expect![[r#"
         exit: 0
         --- stdout
         No problems found in 2 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
     let deep = flakelint(dir.path(), &["check", "--format", "concise", "deep.nix"]);
     assert_eq!(deep.status.code(), Some(1));
 }
@@ -515,28 +676,44 @@ fn symlink_loops_and_unreadable_files() {
     symlink(".", dir.path().join("self-dir")).unwrap();
     symlink("ok.nix", dir.path().join("link.nix")).unwrap();
     // A directory walk skips the loops and lints the good link.
-    check(dir.path(), &["check", "--format", "concise"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 0
         --- stdout
         No problems found in 2 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
     // Naming a loop directly is an error about that path.
-    check(dir.path(), &["check", "loop-a.nix"], expect![[r#"
+    check(
+        dir.path(),
+        &["check", "loop-a.nix"],
+        expect![[r#"
         exit: 2
         --- stdout
         --- stderr
         flakelint: loop-a.nix: too many levels of symbolic links
-    "#]]);
+    "#]],
+    );
     // A FIFO would block a naive reader forever.
-    assert!(Command::new("mkfifo").arg(dir.path().join("pipe.nix")).status().unwrap().success());
-    check(dir.path(), &["check", "--format", "concise", "pipe.nix"], expect![[r#"
+    assert!(Command::new("mkfifo")
+        .arg(dir.path().join("pipe.nix"))
+        .status()
+        .unwrap()
+        .success());
+    check(
+        dir.path(),
+        &["check", "--format", "concise", "pipe.nix"],
+        expect![[r#"
         exit: 2
         --- stdout
         No problems found in 1 file.
         --- stderr
         flakelint: cannot read <tmp>/pipe.nix: not a regular file
-    "#]]);
+    "#]],
+    );
     let secret = dir.path().join("secret.nix");
     write(dir.path(), "secret.nix", "{ }\n");
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
@@ -553,7 +730,13 @@ fn untracked_staged_ignored_files_in_real_repositories() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "flake.nix", "{\n  outputs = { self }: {\n    nixosModules.default = { imports = [ ./tracked.nix ./staged.nix ./ignored.nix ./untracked.nix ./dir ]; };\n  };\n}\n");
-    for name in ["tracked.nix", "staged.nix", "ignored.nix", "untracked.nix", "dir/default.nix"] {
+    for name in [
+        "tracked.nix",
+        "staged.nix",
+        "ignored.nix",
+        "untracked.nix",
+        "dir/default.nix",
+    ] {
         write(root, name, "{ }\n");
     }
     write(root, ".gitignore", "ignored.nix\n");
@@ -561,7 +744,10 @@ fn untracked_staged_ignored_files_in_real_repositories() {
     git(root, &["add", "flake.nix", "tracked.nix", ".gitignore"]);
     git(root, &["commit", "-q", "-m", "init"]);
     git(root, &["add", "staged.nix"]);
-    check(root, &["check", "--format", "concise"], expect![[r#"
+    check(
+        root,
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 1
         --- stdout
         flake.nix:3:69: error[untracked-file] `./ignored.nix` is not tracked by git, so the flake cannot see it: run `git add ignored.nix`
@@ -569,7 +755,8 @@ fn untracked_staged_ignored_files_in_real_repositories() {
         flake.nix:3:99: error[untracked-file] `./dir` is not tracked by git, so the flake cannot see it: run `git add dir/default.nix`
         Found 3 problems (3 errors) in 5 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
 
     // The same flake in a subdirectory of the repository, seen from a worktree.
     let wt = tempfile::tempdir().unwrap();
@@ -577,21 +764,33 @@ fn untracked_staged_ignored_files_in_real_repositories() {
     git(root, &["commit", "-q", "-m", "staged"]);
     git(root, &["worktree", "add", "-q", wt_path.to_str().unwrap()]);
     write(&wt_path, "new.nix", "{ }\n");
-    write(&wt_path, "flake.nix", "{\n  outputs = { self }: { nixosModules.default = ./new.nix; };\n}\n");
-    check(&wt_path, &["check", "--format", "concise", "flake.nix"], expect![[r#"
+    write(
+        &wt_path,
+        "flake.nix",
+        "{\n  outputs = { self }: { nixosModules.default = ./new.nix; };\n}\n",
+    );
+    check(
+        &wt_path,
+        &["check", "--format", "concise", "flake.nix"],
+        expect![[r#"
         exit: 1
         --- stdout
         flake.nix:2:48: error[untracked-file] `./new.nix` is not tracked by git, so the flake cannot see it: run `git add new.nix`
         Found 1 problem (1 error) in 1 file.
         --- stderr
-    "#]]);
+    "#]],
+    );
     git(&wt_path, &["add", "new.nix"]);
-    check(&wt_path, &["check", "--format", "concise", "flake.nix"], expect![[r#"
+    check(
+        &wt_path,
+        &["check", "--format", "concise", "flake.nix"],
+        expect![[r#"
         exit: 0
         --- stdout
         No problems found in 1 file.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -603,19 +802,27 @@ fn flake_in_a_subdirectory_and_outside_any_repository() {
     write(root, "common/users.nix", "{ }\n");
     git(root, &["init", "-q"]);
     git(root, &["add", "hosts/orin/flake.nix", "common/users.nix"]);
-    check(&root.join("hosts/orin"), &["check", "--format", "concise"], expect![[r#"
+    check(
+        &root.join("hosts/orin"),
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 1
         --- stdout
         flake.nix:2:85: error[untracked-file] `./hw.nix` is not tracked by git, so the flake cannot see it: run `git add hosts/orin/hw.nix`
         Found 1 problem (1 error) in 2 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
     // Without a repository every file is visible to the flake.
     fs::remove_dir_all(root.join(".git")).unwrap();
-    check(&root.join("hosts/orin"), &["check", "--format", "concise"], expect![[r#"
+    check(
+        &root.join("hosts/orin"),
+        &["check", "--format", "concise"],
+        expect![[r#"
         exit: 0
         --- stdout
         No problems found in 2 files.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::lints::Rule;
 use crate::diagnostic::Severity;
+use crate::lints::Rule;
 use crate::paths;
 
 /// A rule's configured level.
@@ -108,7 +108,8 @@ impl Config {
     /// Parses the text of a `flakelint.toml`. `[jetpack] source` is returned as written; the
     /// loader resolves it against the file's directory.
     pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        let line_of = |offset: usize| Some(text[..offset.min(text.len())].matches('\n').count() + 1);
+        let line_of =
+            |offset: usize| Some(text[..offset.min(text.len())].matches('\n').count() + 1);
         let parsed: file::ConfigFile = toml::from_str(text).map_err(|e| ConfigError {
             line: e.span().map(|s| s.start).and_then(line_of),
             message: e.message().trim().to_string(),

@@ -87,7 +87,8 @@ impl salsa::Database for RootDatabase {}
 #[salsa::db]
 impl Db for RootDatabase {
     fn workspace(&self) -> Workspace {
-        self.workspace.expect("the workspace input is created with the database")
+        self.workspace
+            .expect("the workspace input is created with the database")
     }
 }
 
@@ -191,17 +192,23 @@ impl AnalysisHost {
         }
         if let Some(git) = change.git {
             if **ws.git(db) != git {
-                ws.set_git(db).with_durability(Durability::MEDIUM).to(Arc::new(git));
+                ws.set_git(db)
+                    .with_durability(Durability::MEDIUM)
+                    .to(Arc::new(git));
             }
         }
         if let Some(disk) = change.disk {
             if **ws.disk(db) != disk {
-                ws.set_disk(db).with_durability(Durability::MEDIUM).to(Arc::new(disk));
+                ws.set_disk(db)
+                    .with_durability(Durability::MEDIUM)
+                    .to(Arc::new(disk));
             }
         }
         if let Some(config) = change.config {
             if **ws.config(db) != config {
-                ws.set_config(db).with_durability(Durability::HIGH).to(Arc::new(config));
+                ws.set_config(db)
+                    .with_durability(Durability::HIGH)
+                    .to(Arc::new(config));
             }
         }
     }
@@ -313,18 +320,28 @@ mod tests {
     fn editing_one_file_reruns_only_its_queries() {
         let (mut host, log) = counting_host();
         let mut change = Change::default();
-        change.set_file("/f/flake.nix", "{ inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = { self, nixpkgs }: { }; }");
+        change.set_file(
+            "/f/flake.nix",
+            "{ inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = { self, nixpkgs }: { }; }",
+        );
         change.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ]; }");
         change.set_file("/f/hw.nix", "{ }");
         host.apply_change(change);
         let paths = ["/f/flake.nix", "/f/configuration.nix", "/f/hw.nix"];
         all_diagnostics(&host, &paths);
         let first = log.lock().unwrap().len();
-        assert!(first >= 9, "every query ran once: {:?}", log.lock().unwrap());
+        assert!(
+            first >= 9,
+            "every query ran once: {:?}",
+            log.lock().unwrap()
+        );
         log.lock().unwrap().clear();
 
         let mut edit = Change::default();
-        edit.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ./other.nix ]; }");
+        edit.set_file(
+            "/f/configuration.nix",
+            "{ imports = [ ./hw.nix ./other.nix ]; }",
+        );
         host.apply_change(edit);
         all_diagnostics(&host, &paths);
         let ran = log.lock().unwrap().clone();
@@ -334,17 +351,26 @@ mod tests {
         };
         assert!(!ran.is_empty());
         for query in &ran {
-            assert!(query.ends_with(&format!("({id})")), "a query of another file re-ran: {query} (all: {ran:?})");
+            assert!(
+                query.ends_with(&format!("({id})")),
+                "a query of another file re-ran: {query} (all: {ran:?})"
+            );
         }
         for name in ["parse_file", "path_refs", "file_diagnostics"] {
-            assert!(ran.iter().any(|q| q.starts_with(name)), "{name} did not re-run: {ran:?}");
+            assert!(
+                ran.iter().any(|q| q.starts_with(name)),
+                "{name} did not re-run: {ran:?}"
+            );
         }
         assert!(!ran.iter().any(|q| q.starts_with("flake_model")));
 
         // The same text again changes nothing at all.
         log.lock().unwrap().clear();
         let mut same = Change::default();
-        same.set_file("/f/configuration.nix", "{ imports = [ ./hw.nix ./other.nix ]; }");
+        same.set_file(
+            "/f/configuration.nix",
+            "{ imports = [ ./hw.nix ./other.nix ]; }",
+        );
         host.apply_change(same);
         all_diagnostics(&host, &paths);
         assert!(log.lock().unwrap().is_empty());

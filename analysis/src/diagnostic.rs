@@ -47,7 +47,12 @@ pub struct FileEdit {
 }
 
 impl Fix {
-    pub fn replace(message: impl Into<String>, file: &str, range: TextRange, new_text: impl Into<String>) -> Fix {
+    pub fn replace(
+        message: impl Into<String>,
+        file: &str,
+        range: TextRange,
+        new_text: impl Into<String>,
+    ) -> Fix {
         Fix {
             message: message.into(),
             edits: vec![FileEdit {
@@ -71,7 +76,11 @@ pub fn apply_edits(text: &str, edits: &[&FileEdit]) -> (String, usize) {
     for edit in sorted {
         let start = usize::from(edit.range.start());
         let end = usize::from(edit.range.end());
-        if start < last || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if start < last
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         out.push_str(&text[last..start]);

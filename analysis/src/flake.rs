@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use rnix::ast::{self, AstToken, HasEntry};
-use rowan::ast::AstNode;
 use rnix::SyntaxNode;
+use rowan::ast::AstNode;
 use rowan::{TextRange, TextSize};
 
 use crate::syntax::{attrpath_segments, indentation_at, static_string, unparen};
@@ -238,7 +238,13 @@ impl InputCollector<'_> {
             "follows" if key.len() == 1 => input.follows = string_value(&value),
             "flake" if key.len() == 1 => input.flake = bool_value(&value),
             "inputs" => {
-                collect_overrides(&mut Vec::new(), OverrideAt::Name, &key[1..], value, &mut input.overrides);
+                collect_overrides(
+                    &mut Vec::new(),
+                    OverrideAt::Name,
+                    &key[1..],
+                    value,
+                    &mut input.overrides,
+                );
             }
             name if key.len() == 1 => {
                 if let Some(v) = scalar_text(&value) {
@@ -446,7 +452,16 @@ fn outputs_decl(value: ast::Expr) -> Option<OutputsDecl> {
 }
 
 /// The names that flake-parts' `mkFlake` takes at its top level, which are not outputs.
-const FLAKE_PARTS_ARGS: &[&str] = &["systems", "imports", "perSystem", "flake", "debug", "transposition", "partitions", "partitionedAttrs"];
+const FLAKE_PARTS_ARGS: &[&str] = &[
+    "systems",
+    "imports",
+    "perSystem",
+    "flake",
+    "debug",
+    "transposition",
+    "partitions",
+    "partitionedAttrs",
+];
 
 /// Walks the expression `outputs` returns and records output attributes written literally.
 fn collect_outputs(expr: ast::Expr, per_system: bool, out: &mut Vec<OutputAttr>, depth: u32) {
@@ -500,7 +515,9 @@ fn collect_from_apply(apply: ast::Apply, out: &mut Vec<OutputAttr>, depth: u32) 
             }
         }
     } else if name == "mkFlake" {
-        let ast::Expr::AttrSet(set) = unparen(arg) else { return };
+        let ast::Expr::AttrSet(set) = unparen(arg) else {
+            return;
+        };
         for apv in set.attrpath_values() {
             let Some(segments) = apv.attrpath().as_ref().and_then(attrpath_segments) else {
                 continue;
@@ -618,7 +635,11 @@ mod tests {
         let model = flake_model(&parsed.root(), text);
         let mut out = String::new();
         for input in &model.inputs {
-            out.push_str(&format!("input {} @{}", input.name, slice(text, input.name_range)));
+            out.push_str(&format!(
+                "input {} @{}",
+                input.name,
+                slice(text, input.name_range)
+            ));
             if let Some(url) = &input.url {
                 out.push_str(&format!(" url={}", url.value));
             }
@@ -647,8 +668,14 @@ mod tests {
                     usize::from(anchor.offset),
                     &anchor.binding_text("inputs.nixpkgs.follows", "\"nixpkgs\""),
                 );
-                assert!(parse(&edited).errors.is_empty(), "fix broke the file:\n{edited}");
-                out.push_str(&format!("  anchor {:?}{:?}\n", anchor.indent, anchor.key_prefix));
+                assert!(
+                    parse(&edited).errors.is_empty(),
+                    "fix broke the file:\n{edited}"
+                );
+                out.push_str(&format!(
+                    "  anchor {:?}{:?}\n",
+                    anchor.indent, anchor.key_prefix
+                ));
             }
         }
         if let Some(outputs) = &model.outputs {
@@ -769,7 +796,14 @@ mod tests {
 
     #[test]
     fn broken_flakes_give_partial_models() {
-        for text in ["", "{", "{ inputs = ; }", "{ inputs.x.url = \"a\" outputs = ", "x: x", "{ outputs = { self, ... }: }"] {
+        for text in [
+            "",
+            "{",
+            "{ inputs = ; }",
+            "{ inputs.x.url = \"a\" outputs = ",
+            "x: x",
+            "{ outputs = { self, ... }: }",
+        ] {
             let parsed = parse(text);
             let _ = flake_model(&parsed.root(), text);
         }

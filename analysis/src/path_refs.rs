@@ -27,7 +27,9 @@ pub fn path_refs(root: &SyntaxNode, file_path: &str, flake_root: Option<&str>) -
     for node in root.descendants() {
         match node.kind() {
             SyntaxKind::NODE_PATH_REL => {
-                let Some(path) = ast::PathRel::cast(node.clone()) else { continue };
+                let Some(path) = ast::PathRel::cast(node.clone()) else {
+                    continue;
+                };
                 let mut text = String::new();
                 for part in path.parts() {
                     match part {
@@ -84,7 +86,11 @@ fn self_relative(s: &ast::Str) -> Option<(String, String)> {
     let names_self = match &expr {
         ast::Expr::Ident(i) => i.ident_token()?.text() == "self",
         ast::Expr::Select(sel) => {
-            sel.syntax().text().to_string().replace(char::is_whitespace, "") == "inputs.self"
+            sel.syntax()
+                .text()
+                .to_string()
+                .replace(char::is_whitespace, "")
+                == "inputs.self"
         }
         _ => false,
     };
@@ -100,7 +106,9 @@ fn is_path_exists_argument(node: &SyntaxNode) -> bool {
     let Some(apply) = node.parent().and_then(ast::Apply::cast) else {
         return false;
     };
-    let Some(function) = apply.lambda() else { return false };
+    let Some(function) = apply.lambda() else {
+        return false;
+    };
     let name = match function {
         ast::Expr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
         ast::Expr::Select(s) => s

@@ -76,6 +76,9 @@ mod tests {
         assert_eq!(strip_dir("/r/a/b", "/r"), Some("a/b"));
         assert_eq!(strip_dir("/rx/a", "/r"), None);
         assert_eq!(strip_dir("/r", "/r"), Some(""));
-        assert_eq!(ancestors("/a/b/c.nix").collect::<Vec<_>>(), ["/a/b", "/a", "/"]);
+        assert_eq!(
+            ancestors("/a/b/c.nix").collect::<Vec<_>>(),
+            ["/a/b", "/a", "/"]
+        );
     }
 }

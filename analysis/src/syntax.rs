@@ -4,8 +4,8 @@
 //! Invariant: this module knows nothing of salsa, flakes or rules.
 
 use rnix::ast::{self, HasEntry};
-use rowan::ast::AstNode;
 use rnix::{SyntaxKind, SyntaxNode};
+use rowan::ast::AstNode;
 use rowan::{GreenNode, TextRange, TextSize};
 
 /// A parse of one Nix file. Parsing never fails: a broken file gives a tree and errors.
@@ -116,7 +116,10 @@ fn describe_error(error: &rnix::ParseError, end: TextSize) -> SyntaxError {
     let eof = TextRange::empty(end);
     let (range, message) = match error {
         E::Unexpected(r) => (*r, "unexpected input".to_string()),
-        E::UnexpectedExtra(r) => (*r, "unexpected input after the end of the expression".into()),
+        E::UnexpectedExtra(r) => (
+            *r,
+            "unexpected input after the end of the expression".into(),
+        ),
         E::UnexpectedWanted(got, r, wanted) => (
             *r,
             format!("expected {}, found {}", kinds_text(wanted), kind_text(*got)),
@@ -163,7 +166,11 @@ fn kind_text(kind: SyntaxKind) -> String {
         TOKEN_IDENT => "an identifier",
         TOKEN_STRING_END => "the end of the string",
         TOKEN_INTERPOL_END => "`}` closing the interpolation",
-        other => return format!("{other:?}").trim_start_matches("TOKEN_").to_lowercase(),
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .to_lowercase()
+        }
     };
     s.to_string()
 }
@@ -349,7 +356,16 @@ mod tests {
     fn broken_input_still_parses() {
         let deep = "[".repeat(100_000);
         let deep_sets = "{ a = ".repeat(50_000);
-        for text in ["", "{", "{ a = ; }", "\u{0}\u{1}", "let in", "x: y: {", &deep, &deep_sets] {
+        for text in [
+            "",
+            "{",
+            "{ a = ; }",
+            "\u{0}\u{1}",
+            "let in",
+            "x: y: {",
+            &deep,
+            &deep_sets,
+        ] {
             let parsed = parse(text);
             assert_eq!(parsed.root().text().to_string(), text);
         }

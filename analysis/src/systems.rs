@@ -3,23 +3,87 @@
 
 /// The system doubles of nixpkgs' `lib.systems.doubles.all`, most common first.
 pub const KNOWN_SYSTEMS: &[&str] = &[
-    "x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin", "i686-linux",
-    "armv6l-linux", "armv7l-linux", "armv7a-linux", "armv5tel-linux", "aarch64_be-linux",
-    "riscv32-linux", "riscv64-linux", "powerpc-linux", "powerpc64-linux", "powerpc64le-linux",
-    "mips-linux", "mipsel-linux", "mips64-linux", "mips64el-linux", "loongarch64-linux",
-    "s390-linux", "s390x-linux", "m68k-linux", "microblaze-linux", "microblazeel-linux",
-    "armv7a-darwin", "i686-darwin",
-    "x86_64-freebsd", "i686-freebsd", "aarch64-freebsd", "powerpc64-freebsd",
-    "x86_64-netbsd", "i686-netbsd", "aarch64-netbsd", "armv6l-netbsd", "armv7a-netbsd",
-    "armv7l-netbsd", "mipsel-netbsd", "powerpc-netbsd", "riscv32-netbsd", "riscv64-netbsd",
-    "m68k-netbsd", "x86_64-openbsd", "i686-openbsd", "x86_64-solaris", "x86_64-illumos",
-    "x86_64-cygwin", "i686-cygwin", "x86_64-windows", "i686-windows", "aarch64-windows",
-    "x86_64-genode", "i686-genode", "aarch64-genode", "x86_64-redox",
-    "aarch64-none", "aarch64_be-none", "arm-none", "armv6l-none", "avr-none", "i686-none",
-    "microblaze-none", "microblazeel-none", "mips-none", "mips64-none", "msp430-none",
-    "or1k-none", "m68k-none", "powerpc-none", "powerpcle-none", "riscv32-none", "riscv64-none",
-    "rx-none", "s390-none", "s390x-none", "vc4-none", "x86_64-none",
-    "wasm32-wasi", "wasm64-wasi", "js-ghcjs", "mmix-mmixware",
+    "x86_64-linux",
+    "aarch64-linux",
+    "x86_64-darwin",
+    "aarch64-darwin",
+    "i686-linux",
+    "armv6l-linux",
+    "armv7l-linux",
+    "armv7a-linux",
+    "armv5tel-linux",
+    "aarch64_be-linux",
+    "riscv32-linux",
+    "riscv64-linux",
+    "powerpc-linux",
+    "powerpc64-linux",
+    "powerpc64le-linux",
+    "mips-linux",
+    "mipsel-linux",
+    "mips64-linux",
+    "mips64el-linux",
+    "loongarch64-linux",
+    "s390-linux",
+    "s390x-linux",
+    "m68k-linux",
+    "microblaze-linux",
+    "microblazeel-linux",
+    "armv7a-darwin",
+    "i686-darwin",
+    "x86_64-freebsd",
+    "i686-freebsd",
+    "aarch64-freebsd",
+    "powerpc64-freebsd",
+    "x86_64-netbsd",
+    "i686-netbsd",
+    "aarch64-netbsd",
+    "armv6l-netbsd",
+    "armv7a-netbsd",
+    "armv7l-netbsd",
+    "mipsel-netbsd",
+    "powerpc-netbsd",
+    "riscv32-netbsd",
+    "riscv64-netbsd",
+    "m68k-netbsd",
+    "x86_64-openbsd",
+    "i686-openbsd",
+    "x86_64-solaris",
+    "x86_64-illumos",
+    "x86_64-cygwin",
+    "i686-cygwin",
+    "x86_64-windows",
+    "i686-windows",
+    "aarch64-windows",
+    "x86_64-genode",
+    "i686-genode",
+    "aarch64-genode",
+    "x86_64-redox",
+    "aarch64-none",
+    "aarch64_be-none",
+    "arm-none",
+    "armv6l-none",
+    "avr-none",
+    "i686-none",
+    "microblaze-none",
+    "microblazeel-none",
+    "mips-none",
+    "mips64-none",
+    "msp430-none",
+    "or1k-none",
+    "m68k-none",
+    "powerpc-none",
+    "powerpcle-none",
+    "riscv32-none",
+    "riscv64-none",
+    "rx-none",
+    "s390-none",
+    "s390x-none",
+    "vc4-none",
+    "x86_64-none",
+    "wasm32-wasi",
+    "wasm64-wasi",
+    "js-ghcjs",
+    "mmix-mmixware",
 ];
 
 /// Other spellings of CPU and OS names.
@@ -52,8 +116,14 @@ pub fn suggest(system: &str) -> Option<&'static str> {
     for (i, c) in lower.char_indices() {
         if c == '-' || c == '_' || c == ' ' {
             let (cpu, os) = (&lower[..i], &lower[i + 1..]);
-            let cpu = ALIASES.iter().find(|(a, _)| *a == cpu).map_or(cpu, |(_, r)| r);
-            let os = ALIASES.iter().find(|(a, _)| *a == os).map_or(os, |(_, r)| r);
+            let cpu = ALIASES
+                .iter()
+                .find(|(a, _)| *a == cpu)
+                .map_or(cpu, |(_, r)| r);
+            let os = ALIASES
+                .iter()
+                .find(|(a, _)| *a == os)
+                .map_or(os, |(_, r)| r);
             candidates.push(format!("{cpu}-{os}"));
             // `linux-x86_64`, reversed.
             candidates.push(format!("{os}-{cpu}"));

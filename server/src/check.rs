@@ -18,7 +18,11 @@ use crate::render::{self, Format};
 use crate::report::{OutputDiagnostic, OutputEdit, OutputFix, Pos, Report};
 
 /// Rules whose fixes `--fix` applies: the ones whose fix cannot change what the flake means.
-pub const FIXABLE_BY_CLI: &[Rule] = &[Rule::DeprecatedOutput, Rule::InvalidSystem, Rule::MissingFollows];
+pub const FIXABLE_BY_CLI: &[Rule] = &[
+    Rule::DeprecatedOutput,
+    Rule::InvalidSystem,
+    Rule::MissingFollows,
+];
 
 /// Whether `--fix` applies the fix of the rule with this name.
 pub fn fixable_by_cli(rule: &str) -> bool {
@@ -52,8 +56,17 @@ struct Loaded {
     warnings: Vec<String>,
 }
 
-pub fn run(options: &CheckOptions, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<i32, Fatal> {
-    let cwd = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the current directory: {}", load::io_message(&e))))?;
+pub fn run(
+    options: &CheckOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> Result<i32, Fatal> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        Fatal(format!(
+            "cannot read the current directory: {}",
+            load::io_message(&e)
+        ))
+    })?;
     let targets = collect_targets(&options.paths, &cwd)?;
     let mut loaded = load(&targets, options)?;
     let mut fixed_count = 0;
@@ -76,29 +89,44 @@ pub fn run(options: &CheckOptions, out: &mut dyn std::io::Write, err: &mut dyn s
         let _ = writeln!(err, "flakelint: {problem}");
     }
     let report = build_report(&loaded, diagnostics, &cwd, targets.len());
-    render::render(&report, options.format, options.color, out).map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
+    render::render(&report, options.format, options.color, out)
+        .map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
     if options.fix && fixed_count > 0 {
-        let _ = writeln!(err, "Fixed {fixed_count} finding{}.", if fixed_count == 1 { "" } else { "s" });
+        let _ = writeln!(
+            err,
+            "Fixed {fixed_count} finding{}.",
+            if fixed_count == 1 { "" } else { "s" }
+        );
     }
     if !loaded.unreadable.is_empty() {
         return Ok(2);
     }
-    let failing = report.diagnostics.iter().any(|d| d.severity >= Severity::Warning);
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= Severity::Warning);
     Ok(if failing && !options.exit_zero { 1 } else { 0 })
 }
 
 /// The files to lint: `.nix` files and `flake.lock`s, from the given files and directories.
 fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut targets = BTreeSet::new();
     for path in paths {
         let absolute = cwd.join(path);
         let meta = std::fs::metadata(&absolute).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Fatal(format!("{}: no such file or directory", path.display())),
+            std::io::ErrorKind::NotFound => {
+                Fatal(format!("{}: no such file or directory", path.display()))
+            }
             _ => Fatal(format!("{}: {}", path.display(), load::io_message(&e))),
         })?;
-        let absolute = std::fs::canonicalize(&absolute).map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
+        let absolute = std::fs::canonicalize(&absolute)
+            .map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
         if meta.is_dir() {
             walk(&absolute, &mut targets);
         } else if is_target(&absolute) {
@@ -109,7 +137,10 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal>
 }
 
 fn is_target(path: &Path) -> bool {
-    matches!(FileKind::of(&load::vfs_path(path)), FileKind::Nix | FileKind::FlakeNix | FileKind::FlakeLock)
+    matches!(
+        FileKind::of(&load::vfs_path(path)),
+        FileKind::Nix | FileKind::FlakeNix | FileKind::FlakeLock
+    )
 }
 
 /// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
@@ -122,11 +153,16 @@ fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
         .filter_entry(|entry| {
             let name = entry.file_name().to_string_lossy();
             let is_link = entry.path_is_symlink();
-            !(name == ".git" || name == "node_modules" || name == ".direnv" || (is_link && name.starts_with("result")))
+            !(name == ".git"
+                || name == "node_modules"
+                || name == ".direnv"
+                || (is_link && name.starts_with("result")))
         })
         .build();
     for entry in walker.flatten() {
-        let Some(file_type) = entry.file_type() else { continue };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
         // A symlink to a file is linted where the link is; a dangling or looping link is not.
         let is_file = file_type.is_file() || (file_type.is_symlink() && entry.path().is_file());
         if is_file && is_target(entry.path()) {
@@ -157,8 +193,13 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         dirs.insert(dir);
     }
-    let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> =
-        to_read.into_par_iter().map(|(path, is_target)| { let text = load::read_source(&path); (path, is_target, text) }).collect();
+    let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> = to_read
+        .into_par_iter()
+        .map(|(path, is_target)| {
+            let text = load::read_source(&path);
+            (path, is_target, text)
+        })
+        .collect();
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
@@ -180,7 +221,9 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
                 message,
                 fix: None,
             }),
-            Err(ReadIssue::Unreadable(message)) if is_target => unreadable.push(format!("cannot read {}: {message}", path.display())),
+            Err(ReadIssue::Unreadable(message)) if is_target => {
+                unreadable.push(format!("cannot read {}: {message}", path.display()))
+            }
             Err(_) => {}
         }
     }
@@ -200,12 +243,21 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
     host.apply_change(change);
     let targets = {
         let db = host.db();
-        target_paths.iter().filter_map(|p| db::file_by_path(db, p)).collect()
+        target_paths
+            .iter()
+            .filter_map(|p| db::file_by_path(db, p))
+            .collect()
     };
     // Load findings of syntax-error are dropped if the rule is turned off for that file.
     let config_set = db::Db::workspace(host.db()).config(host.db()).clone();
     load_findings.retain(|d: &Diagnostic| config_set.for_file(&d.file).severity(d.rule).is_some());
-    Ok(Loaded { host, targets, load_findings, unreadable, warnings: git_problems })
+    Ok(Loaded {
+        host,
+        targets,
+        load_findings,
+        unreadable,
+        warnings: git_problems,
+    })
 }
 
 /// Runs the rules over every target on both cores. The paths the files reference are statted
@@ -219,7 +271,10 @@ fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
         .flatten()
         .collect();
     let disk = load::stat_paths(wanted);
-    loaded.host.apply_change(Change { disk: Some(disk), ..Change::default() });
+    loaded.host.apply_change(Change {
+        disk: Some(disk),
+        ..Change::default()
+    });
     let snapshot = loaded.host.snapshot();
     let mut diagnostics: Vec<Diagnostic> = loaded
         .targets
@@ -246,13 +301,16 @@ fn apply_fixes(loaded: &mut Loaded, diagnostics: &[Diagnostic]) -> Result<usize,
     let mut applied = 0;
     let mut change = Change::default();
     for (file, edits) in by_file {
-        let Some(source) = db::file_by_path(loaded.host.db(), file) else { continue };
+        let Some(source) = db::file_by_path(loaded.host.db(), file) else {
+            continue;
+        };
         let text = source.text(loaded.host.db()).clone();
         let (new_text, count) = apply_edits(&text, &edits);
         if count == 0 || new_text == text {
             continue;
         }
-        write_atomically(Path::new(file), &new_text).map_err(|e| format!("cannot write the fix to {file}: {e}"))?;
+        write_atomically(Path::new(file), &new_text)
+            .map_err(|e| format!("cannot write the fix to {file}: {e}"))?;
         // Fixes whose edits were all skipped (overlaps) are retried in the next round.
         applied += fixes_per_file[file].min(count);
         change.files.push((file.to_string(), Some(new_text)));
@@ -275,18 +333,28 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-fn build_report(loaded: &Loaded, diagnostics: Vec<Diagnostic>, cwd: &Path, files_checked: usize) -> Report {
+fn build_report(
+    loaded: &Loaded,
+    diagnostics: Vec<Diagnostic>,
+    cwd: &Path,
+    files_checked: usize,
+) -> Report {
     let db = loaded.host.db();
     let mut indexes: BTreeMap<String, (Arc<str>, LineIndex)> = BTreeMap::new();
     let mut position = |file: &str, range: TextRange| -> (Pos, Pos) {
         let (text, index) = indexes.entry(file.to_string()).or_insert_with(|| {
-            let text: Arc<str> = db::file_by_path(db, file).map(|f| Arc::from(f.text(db).as_str())).unwrap_or_else(|| Arc::from(""));
+            let text: Arc<str> = db::file_by_path(db, file)
+                .map(|f| Arc::from(f.text(db).as_str()))
+                .unwrap_or_else(|| Arc::from(""));
             let index = LineIndex::new(&text);
             (text, index)
         });
         let convert = |offset| {
             let lc = index.line_col(text, offset, ColumnUnit::Char);
-            Pos { line: lc.line + 1, column: lc.col + 1 }
+            Pos {
+                line: lc.line + 1,
+                column: lc.col + 1,
+            }
         };
         (convert(range.start()), convert(range.end()))
     };
@@ -300,32 +368,51 @@ fn build_report(loaded: &Loaded, diagnostics: Vec<Diagnostic>, cwd: &Path, files
                 .into_iter()
                 .map(|e| {
                     let (start, end) = position(&e.file, e.range);
-                    OutputEdit { file: display_path(&e.file, cwd), start, end, new_text: e.new_text }
+                    OutputEdit {
+                        file: display_path(&e.file, cwd),
+                        start,
+                        end,
+                        new_text: e.new_text,
+                    }
                 })
                 .collect(),
         });
-        out.push((d.file.clone(), OutputDiagnostic {
-            rule: d.rule.name(),
-            severity: d.severity,
-            message: d.message,
-            file: display_path(&d.file, cwd),
-            start,
-            end,
-            fix,
-        }));
+        out.push((
+            d.file.clone(),
+            OutputDiagnostic {
+                rule: d.rule.name(),
+                severity: d.severity,
+                message: d.message,
+                file: display_path(&d.file, cwd),
+                start,
+                end,
+                fix,
+            },
+        ));
     }
-    out.sort_by(|a, b| (&a.1.file, a.1.start, a.1.end, a.1.rule).cmp(&(&b.1.file, b.1.start, b.1.end, b.1.rule)));
+    out.sort_by(|a, b| {
+        (&a.1.file, a.1.start, a.1.end, a.1.rule).cmp(&(&b.1.file, b.1.start, b.1.end, b.1.rule))
+    });
     let mut sources = BTreeMap::new();
     for (file, d) in &out {
         if let Some((text, _)) = indexes.get(file) {
-            sources.entry(d.file.clone()).or_insert_with(|| text.clone());
+            sources
+                .entry(d.file.clone())
+                .or_insert_with(|| text.clone());
         }
     }
-    Report { files_checked, diagnostics: out.into_iter().map(|(_, d)| d).collect(), sources }
+    Report {
+        files_checked,
+        diagnostics: out.into_iter().map(|(_, d)| d).collect(),
+        sources,
+    }
 }
 
 /// A path relative to the current directory when it is below it, else absolute.
 pub fn display_path(path: &str, cwd: &Path) -> String {
     let cwd = load::vfs_path(cwd);
-    analysis::paths::strip_dir(path, &cwd).filter(|r| !r.is_empty()).map(str::to_string).unwrap_or_else(|| path.to_string())
+    analysis::paths::strip_dir(path, &cwd)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| path.to_string())
 }

@@ -56,10 +56,7 @@ impl GitIndexError {
         self
     }
 
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
+    #[cfg(test)]
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -160,6 +157,7 @@ pub fn read_tracked(loc: &RepoLocation) -> Result<GitRepo> {
 /// The paths of an index file of a SHA-1 repository: sorted, each once (conflicted paths have
 /// up to three entries), not UTF-8 ones converted lossily. A split index needs its shared
 /// index: see [`parse_split_index`].
+#[cfg(test)]
 pub fn parse_index(bytes: &[u8]) -> Result<Vec<String>> {
     let index = IndexFile::parse(bytes, ObjectFormat::Sha1)?;
     if let Some(name) = index.shared_index_name() {
@@ -171,6 +169,7 @@ pub fn parse_index(bytes: &[u8]) -> Result<Vec<String>> {
 }
 
 /// The paths of a split index (SHA-1) given the bytes of the shared index it names.
+#[cfg(test)]
 pub fn parse_split_index(index: &[u8], shared: &[u8]) -> Result<Vec<String>> {
     let index = IndexFile::parse(index, ObjectFormat::Sha1)?;
     let entries = if index.shared_index_name().is_some() {

@@ -43,12 +43,16 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     }
     let bytes = fs::read(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
     if bytes.contains(&0) {
-        return Err(ReadIssue::NotText("file contains NUL bytes: it looks binary, not like Nix source".into()));
+        return Err(ReadIssue::NotText(
+            "file contains NUL bytes: it looks binary, not like Nix source".into(),
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        ReadIssue::NotText(format!("file is not valid UTF-8 (first invalid byte on line {line}, byte offset {at})"))
+        ReadIssue::NotText(format!(
+            "file is not valid UTF-8 (first invalid byte on line {line}, byte offset {at})"
+        ))
     })
 }
 
@@ -94,7 +98,10 @@ pub struct ConfigProblem(pub String);
 impl ConfigLoader {
     pub fn with_explicit(path: &Path) -> Result<ConfigLoader, ConfigProblem> {
         let config = read_config(path)?;
-        Ok(ConfigLoader { explicit: Some(config), ..ConfigLoader::default() })
+        Ok(ConfigLoader {
+            explicit: Some(config),
+            ..ConfigLoader::default()
+        })
     }
 
     /// Finds and reads the configuration for a file's directory.
@@ -106,9 +113,8 @@ impl ConfigLoader {
         self.searched.insert(dir.to_path_buf(), found.clone());
         if let Some(path) = found {
             let config_dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-            if !self.found.contains_key(&config_dir) {
-                let config = read_config(&path)?;
-                self.found.insert(config_dir, config);
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.found.entry(config_dir) {
+                slot.insert(read_config(&path)?);
             }
         }
         Ok(())
@@ -132,8 +138,15 @@ impl ConfigLoader {
 }
 
 fn read_config(path: &Path) -> Result<Config, ConfigProblem> {
-    let text = fs::read_to_string(path).map_err(|e| ConfigProblem(format!("cannot read {}: {}", path.display(), io_message(&e))))?;
-    let mut config = Config::from_toml(&text).map_err(|e| ConfigProblem(format!("{}: {e}", path.display())))?;
+    let text = fs::read_to_string(path).map_err(|e| {
+        ConfigProblem(format!(
+            "cannot read {}: {}",
+            path.display(),
+            io_message(&e)
+        ))
+    })?;
+    let mut config =
+        Config::from_toml(&text).map_err(|e| ConfigProblem(format!("{}: {e}", path.display())))?;
     if let Some(source) = &config.jetpack_source {
         let dir = path.parent().unwrap_or(Path::new("/"));
         config.jetpack_source = Some(vfs_path(&dir.join(source)));
@@ -149,7 +162,9 @@ pub fn load_git(dirs: &BTreeSet<PathBuf>) -> (GitState, Vec<String>) {
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for dir in dirs {
-        let Some(location) = git_index::discover_repo(dir) else { continue };
+        let Some(location) = git_index::discover_repo(dir) else {
+            continue;
+        };
         if !seen.insert(location.git_dir.clone()) {
             continue;
         }
@@ -174,4 +189,3 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
     }
     disk
 }
-

@@ -17,7 +17,11 @@ use analysis::lints::Rule;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "flakelint", version, about = "Linter for Nix flakes and NixOS configurations on NVIDIA Jetson (jetpack-nixos)")]
+#[command(
+    name = "flakelint",
+    version,
+    about = "Linter for Nix flakes and NixOS configurations on NVIDIA Jetson (jetpack-nixos)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -83,7 +87,9 @@ enum ColorArg {
 fn main() -> ExitCode {
     // rnix and rowan recurse over deeply nested input; rayon's default 2 MiB stacks are too
     // small for what the main thread handles, so the workers get the main thread's budget.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(16 * 1024 * 1024).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 * 1024 * 1024)
+        .build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -105,7 +111,10 @@ fn run_check(args: CheckArgs) -> u8 {
             .iter()
             .map(|n| n.trim())
             .filter(|n| !n.is_empty())
-            .map(|n| Rule::from_name(n).ok_or_else(|| format!("unknown rule `{n}`; `flakelint rule` lists them")))
+            .map(|n| {
+                Rule::from_name(n)
+                    .ok_or_else(|| format!("unknown rule `{n}`; `flakelint rule` lists them"))
+            })
             .collect()
     };
     let select = match args.select.as_deref().map(parse_rules).transpose() {
@@ -119,7 +128,10 @@ fn run_check(args: CheckArgs) -> u8 {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     };
     let options = check::CheckOptions {
         paths: args.paths,
@@ -154,17 +166,29 @@ fn run_rule(name: Option<&str>) -> u8 {
         None => {
             let width = Rule::ALL.iter().map(|r| r.name().len()).max().unwrap_or(0);
             for rule in Rule::ALL {
-                let _ = writeln!(out, "{:width$}  {:7}  {}", rule.name(), rule.default_severity().as_str(), rule.summary());
+                let _ = writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    rule.name(),
+                    rule.default_severity().as_str(),
+                    rule.summary()
+                );
             }
             0
         }
         Some(name) => match Rule::from_name(name) {
             Some(rule) => {
                 let _ = write!(out, "{}", rule.doc());
-                let _ = writeln!(out, "\nDefault severity: {}.", rule.default_severity().as_str());
+                let _ = writeln!(
+                    out,
+                    "\nDefault severity: {}.",
+                    rule.default_severity().as_str()
+                );
                 0
             }
-            None => fatal(&format!("unknown rule `{name}`; `flakelint rule` lists them")),
+            None => fatal(&format!(
+                "unknown rule `{name}`; `flakelint rule` lists them"
+            )),
         },
     }
 }

@@ -1392,7 +1392,7 @@ mod tests {
               "defaultConfiguration": {
                 "level": "error"
               }
-            }"#]]
+            },"#]]
         .assert_eq(&descriptor);
     }
 

@@ -132,7 +132,13 @@ impl<'a> LintCtx<'a> {
     }
 
     /// Records a finding in this file, at the configured severity (nothing if the rule is off).
-    pub fn report(&mut self, rule: Rule, range: TextRange, message: impl Into<String>, fix: Option<Fix>) {
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        message: impl Into<String>,
+        fix: Option<Fix>,
+    ) {
         let Some(severity) = self.config.severity(rule) else {
             return;
         };
@@ -150,7 +156,14 @@ impl<'a> LintCtx<'a> {
 impl LintCtx<'_> {
     /// Records a finding at most as severe as `cap` (for the milder half of a rule, such as
     /// `lock-out-of-date`'s reverse check); a rule configured below the cap keeps its level.
-    pub fn report_capped(&mut self, rule: Rule, cap: Severity, range: TextRange, message: impl Into<String>, fix: Option<Fix>) {
+    pub fn report_capped(
+        &mut self,
+        rule: Rule,
+        cap: Severity,
+        range: TextRange,
+        message: impl Into<String>,
+        fix: Option<Fix>,
+    ) {
         let before = self.diagnostics.len();
         self.report(rule, range, message, fix);
         if let Some(d) = self.diagnostics.get_mut(before) {
@@ -215,7 +228,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
             prev = cur;
         }
     }
@@ -223,7 +240,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within `max` edits, if exactly one is closest.
-pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>, max: usize) -> Option<&'c str> {
+pub(crate) fn closest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    max: usize,
+) -> Option<&'c str> {
     let mut best: Option<(&str, usize)> = None;
     let mut tie = false;
     for c in candidates {
@@ -248,7 +269,11 @@ pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c s
 }
 
 /// [`closest`] over a static list.
-pub(crate) fn closest_static(word: &str, candidates: &'static [&'static str], max: usize) -> Option<&'static str> {
+pub(crate) fn closest_static(
+    word: &str,
+    candidates: &'static [&'static str],
+    max: usize,
+) -> Option<&'static str> {
     closest(word, candidates.iter().copied(), max)
 }
 

@@ -2,15 +2,37 @@
 
 /// Outputs that Nix and the common tools (nix-darwin, home-manager, flake-parts) know.
 pub(crate) const STANDARD_OUTPUTS: &[&str] = &[
-    "apps", "bundlers", "checks", "darwinConfigurations", "darwinModules", "devShells",
-    "flakeModules", "formatter", "homeConfigurations", "homeManagerModules", "homeModules",
-    "hydraJobs", "legacyPackages", "lib", "nixosConfigurations", "nixosModules", "overlays",
-    "packages", "schemas", "templates",
+    "apps",
+    "bundlers",
+    "checks",
+    "darwinConfigurations",
+    "darwinModules",
+    "devShells",
+    "flakeModules",
+    "formatter",
+    "homeConfigurations",
+    "homeManagerModules",
+    "homeModules",
+    "hydraJobs",
+    "legacyPackages",
+    "lib",
+    "nixosConfigurations",
+    "nixosModules",
+    "overlays",
+    "packages",
+    "schemas",
+    "templates",
 ];
 
 /// Outputs keyed by system (`packages.<system>.<name>`).
 pub(crate) const PER_SYSTEM_OUTPUTS: &[&str] = &[
-    "apps", "bundlers", "checks", "devShells", "formatter", "legacyPackages", "packages",
+    "apps",
+    "bundlers",
+    "checks",
+    "devShells",
+    "formatter",
+    "legacyPackages",
+    "packages",
 ];
 
 /// Deprecated outputs: the old name, the new name, whether the old one is keyed by system.
@@ -27,5 +49,7 @@ pub(crate) const DEPRECATED_OUTPUTS: &[(&str, &str, bool)] = &[
 /// Outputs that hold a system level whose names `invalid-system` checks.
 pub(crate) fn has_system_level(output: &str) -> bool {
     PER_SYSTEM_OUTPUTS.contains(&output)
-        || DEPRECATED_OUTPUTS.iter().any(|(old, _, per_system)| *per_system && *old == output)
+        || DEPRECATED_OUTPUTS
+            .iter()
+            .any(|(old, _, per_system)| *per_system && *old == output)
 }

@@ -21,7 +21,13 @@ struct Suppression {
 }
 
 /// Drops the findings that a suppression covers and adds `unused-suppression` findings.
-pub(super) fn apply(text: &str, path: &str, root: &SyntaxNode, config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(super) fn apply(
+    text: &str,
+    path: &str,
+    root: &SyntaxNode,
+    config: &Config,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     let mut suppressions: Vec<Suppression> = root
         .descendants_with_tokens()
@@ -32,7 +38,11 @@ pub(super) fn apply(text: &str, path: &str, root: &SyntaxNode, config: &Config, 
     if suppressions.is_empty() {
         return diagnostics;
     }
-    let line_of = |offset: TextSize| index.line_col(text, offset, crate::syntax::ColumnUnit::Utf8).line;
+    let line_of = |offset: TextSize| {
+        index
+            .line_col(text, offset, crate::syntax::ColumnUnit::Utf8)
+            .line
+    };
     let mut kept = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         let line = line_of(diagnostic.range.start());
@@ -60,15 +70,24 @@ pub(super) fn apply(text: &str, path: &str, root: &SyntaxNode, config: &Config, 
         for &i in &unused {
             let (name, range) = &s.rules[i];
             let message = match Rule::from_name(name) {
-                None => format!("`{name}` is not a flakelint rule, so this suppression silences nothing"),
+                None => format!(
+                    "`{name}` is not a flakelint rule, so this suppression silences nothing"
+                ),
                 // A rule that is turned off cannot be used; saying so would only be noise.
                 Some(rule) if config.severity(rule).is_none() => continue,
-                Some(_) => format!("nothing here is reported by `{name}`, so this suppression is unused"),
+                Some(_) => {
+                    format!("nothing here is reported by `{name}`, so this suppression is unused")
+                }
             };
             let fix = if unused.len() == s.rules.len() {
                 Fix::replace("remove the suppression comment", path, s.removal, "")
             } else {
-                Fix::replace(format!("remove `{name}` from the suppression"), path, list_item_removal(&s.rules, i), "")
+                Fix::replace(
+                    format!("remove `{name}` from the suppression"),
+                    path,
+                    list_item_removal(&s.rules, i),
+                    "",
+                )
             };
             kept.push(Diagnostic {
                 rule: Rule::UnusedSuppression,
@@ -84,9 +103,16 @@ pub(super) fn apply(text: &str, path: &str, root: &SyntaxNode, config: &Config, 
 }
 
 /// Parses `# flakelint: ignore[...]` / `ignore-file[...]`; other comments give `None`.
-fn parse_comment(text: &str, index: &LineIndex, comment: &str, range: TextRange) -> Option<Suppression> {
+fn parse_comment(
+    text: &str,
+    index: &LineIndex,
+    comment: &str,
+    range: TextRange,
+) -> Option<Suppression> {
     let body = comment.strip_prefix('#')?;
-    let offset_of = |s: &str| range.start() + TextSize::from((s.as_ptr() as usize - comment.as_ptr() as usize) as u32);
+    let offset_of = |s: &str| {
+        range.start() + TextSize::from((s.as_ptr() as usize - comment.as_ptr() as usize) as u32)
+    };
     let rest = body.trim_start().strip_prefix("flakelint:")?.trim_start();
     let (file_wide, list) = if let Some(r) = rest.strip_prefix("ignore-file[") {
         (true, r)
@@ -104,7 +130,10 @@ fn parse_comment(text: &str, index: &LineIndex, comment: &str, range: TextRange)
         }
         let lead = item.len() - item.trim_start().len();
         let start = offset_of(&item[lead..]);
-        rules.push((trimmed.to_string(), TextRange::at(start, TextSize::of(trimmed))));
+        rules.push((
+            trimmed.to_string(),
+            TextRange::at(start, TextSize::of(trimmed)),
+        ));
     }
     let start = usize::from(range.start());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -118,14 +147,24 @@ fn parse_comment(text: &str, index: &LineIndex, comment: &str, range: TextRange)
     // Delete the whole line for a comment on its own line, else the comment and the spaces
     // before it.
     let removal = if own_line {
-        let end = text[usize::from(range.end())..].find('\n').map_or(text.len(), |i| usize::from(range.end()) + i + 1);
-        TextRange::new(TextSize::from(line_start as u32), TextSize::from(end as u32))
+        let end = text[usize::from(range.end())..]
+            .find('\n')
+            .map_or(text.len(), |i| usize::from(range.end()) + i + 1);
+        TextRange::new(
+            TextSize::from(line_start as u32),
+            TextSize::from(end as u32),
+        )
     } else {
         let before = text[..start].trim_end_matches([' ', '\t']).len();
         TextRange::new(TextSize::from(before as u32), range.end())
     };
     let used = vec![false; rules.len()];
-    Some(Suppression { line, rules, removal, used })
+    Some(Suppression {
+        line,
+        rules,
+        removal,
+        used,
+    })
 }
 
 /// The range that removes item `i` of a comma-separated list, with one adjacent comma.

@@ -41,7 +41,11 @@ impl Fixture {
                         fixture.git_roots.push(dir.to_string());
                     }
                     "!exists" => {
-                        let path = directive.split_whitespace().nth(1).expect("!exists needs a path").to_string();
+                        let path = directive
+                            .split_whitespace()
+                            .nth(1)
+                            .expect("!exists needs a path")
+                            .to_string();
                         if untracked {
                             fixture.untracked.push(path.clone());
                         }
@@ -56,10 +60,16 @@ impl Fixture {
                         }
                         // `#- /flake.lock @locks/no-follows/flake.lock` takes the text from a
                         // file of test-data/, so real locks written by Nix are used as they are.
-                        let included = directive.split_whitespace().find_map(|w| w.strip_prefix('@')).map(|rel| {
-                            let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data").join(rel);
-                            std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("cannot read {}", file.display()))
-                        });
+                        let included = directive
+                            .split_whitespace()
+                            .find_map(|w| w.strip_prefix('@'))
+                            .map(|rel| {
+                                let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+                                    .join("../test-data")
+                                    .join(rel);
+                                std::fs::read_to_string(&file)
+                                    .unwrap_or_else(|_| panic!("cannot read {}", file.display()))
+                            });
                         current = Some((path.to_string(), included.unwrap_or_default()));
                     }
                 }
@@ -84,10 +94,17 @@ impl Fixture {
             change.set_file(path.clone(), text.clone());
             if paths::file_name(path) == "flakelint.toml" {
                 let config = Config::from_toml(text).expect("fixture config parses");
-                configs.by_dir.insert(paths::parent(path).to_string(), config);
+                configs
+                    .by_dir
+                    .insert(paths::parent(path).to_string(), config);
             }
         }
-        let all: Vec<&String> = self.files.iter().map(|(p, _)| p).chain(&self.extra_paths).collect();
+        let all: Vec<&String> = self
+            .files
+            .iter()
+            .map(|(p, _)| p)
+            .chain(&self.extra_paths)
+            .collect();
         let mut existing = std::collections::BTreeSet::new();
         for path in &all {
             existing.insert(path.to_string());
@@ -101,7 +118,10 @@ impl Fixture {
                 .filter_map(|p| paths::strip_dir(p, root).map(String::from))
                 .collect();
             tracked.sort();
-            git.repos.push(GitRepo { workdir: root.clone(), tracked });
+            git.repos.push(GitRepo {
+                workdir: root.clone(),
+                tracked,
+            });
         }
         change.git = Some(git);
         change.config = Some(configs);
@@ -123,7 +143,10 @@ pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
             disk.exists.insert(target, exists);
         }
     }
-    host.apply_change(Change { disk: Some(disk), ..Change::default() });
+    host.apply_change(Change {
+        disk: Some(disk),
+        ..Change::default()
+    });
     let db = host.snapshot();
     let mut out = Vec::new();
     for (path, _) in &fixture.files {
@@ -135,7 +158,14 @@ pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
 
 /// Findings as text: `path:line:col-line:col severity[rule] message`, and their fixes.
 pub(crate) fn render(fixture: &Fixture, diagnostics: &[Diagnostic]) -> String {
-    let text_of = |path: &str| fixture.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or("");
+    let text_of = |path: &str| {
+        fixture
+            .files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("")
+    };
     let pos = |path: &str, range: rowan::TextRange| {
         let text = text_of(path);
         let index = LineIndex::new(text);
@@ -145,11 +175,23 @@ pub(crate) fn render(fixture: &Fixture, diagnostics: &[Diagnostic]) -> String {
     };
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&format!("{}:{} {}[{}] {}\n", d.file, pos(&d.file, d.range), d.severity.as_str(), d.rule.name(), d.message));
+        out.push_str(&format!(
+            "{}:{} {}[{}] {}\n",
+            d.file,
+            pos(&d.file, d.range),
+            d.severity.as_str(),
+            d.rule.name(),
+            d.message
+        ));
         if let Some(fix) = &d.fix {
             out.push_str(&format!("  fix: {}\n", fix.message));
             for edit in &fix.edits {
-                out.push_str(&format!("    {}:{} => {:?}\n", edit.file, pos(&edit.file, edit.range), edit.new_text));
+                out.push_str(&format!(
+                    "    {}:{} => {:?}\n",
+                    edit.file,
+                    pos(&edit.file, edit.range),
+                    edit.new_text
+                ));
             }
         }
     }
@@ -161,7 +203,12 @@ pub(crate) fn render(fixture: &Fixture, diagnostics: &[Diagnostic]) -> String {
 
 /// Applies every fix of one rule and returns the fixed fixture.
 fn apply_fixes(fixture: &Fixture, diagnostics: &[Diagnostic], rule: Rule) -> Fixture {
-    let edits: Vec<&FileEdit> = diagnostics.iter().filter(|d| d.rule == rule).filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits).collect();
+    let edits: Vec<&FileEdit> = diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
     let files = fixture
         .files
         .iter()
@@ -170,7 +217,12 @@ fn apply_fixes(fixture: &Fixture, diagnostics: &[Diagnostic], rule: Rule) -> Fix
             (path.clone(), apply_edits(text, &mine).0)
         })
         .collect();
-    Fixture { files, untracked: fixture.untracked.clone(), extra_paths: fixture.extra_paths.clone(), git_roots: fixture.git_roots.clone() }
+    Fixture {
+        files,
+        untracked: fixture.untracked.clone(),
+        extra_paths: fixture.extra_paths.clone(),
+        git_roots: fixture.git_roots.clone(),
+    }
 }
 
 fn fixtures_dir() -> PathBuf {
@@ -189,7 +241,12 @@ fn assert_snapshot(path: &Path, actual: &str) {
 
 /// Rules whose fix can be checked by running the rule again on the fixed files (the fix of
 /// `missing-follows` also needs a new lock, which only `nix flake lock` writes).
-const SELF_CONTAINED_FIXES: &[Rule] = &[Rule::DeprecatedOutput, Rule::InvalidSystem, Rule::UnknownOutput, Rule::UnusedSuppression];
+const SELF_CONTAINED_FIXES: &[Rule] = &[
+    Rule::DeprecatedOutput,
+    Rule::InvalidSystem,
+    Rule::UnknownOutput,
+    Rule::UnusedSuppression,
+];
 
 #[test]
 fn every_rule_has_bad_good_and_suppressed_fixtures() {
@@ -204,7 +261,12 @@ fn every_rule_has_bad_good_and_suppressed_fixtures() {
             failures.push(format!("{}: {message}", rule.name()));
         }
     }
-    assert!(failures.is_empty(), "{} rule(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rule(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 fn check_rule_fixtures(rule: Rule) {
@@ -212,26 +274,64 @@ fn check_rule_fixtures(rule: Rule) {
         let dir = fixtures_dir().join(rule.name());
         for kind in ["bad", "good", "suppressed"] {
             let path = dir.join(format!("{kind}.fixture"));
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{} is missing", path.display()));
             let fixture = Fixture::parse(&text);
             let found = diagnostics(&fixture);
             let of_rule = found.iter().filter(|d| d.rule == rule).count();
             match kind {
-                "bad" => assert!(of_rule > 0, "{}: `{}` found nothing", path.display(), rule.name()),
+                "bad" => assert!(
+                    of_rule > 0,
+                    "{}: `{}` found nothing",
+                    path.display(),
+                    rule.name()
+                ),
                 "suppressed" if rule != Rule::UnusedSuppression => {
-                    assert!(text.contains("flakelint: ignore"), "{} has no suppression comment", path.display());
-                    assert_eq!(of_rule, 0, "{}: suppressed finding reported", path.display());
-                    assert!(found.iter().all(|d| d.rule != Rule::UnusedSuppression), "{}: suppression unused", path.display());
+                    assert!(
+                        text.contains("flakelint: ignore"),
+                        "{} has no suppression comment",
+                        path.display()
+                    );
+                    assert_eq!(
+                        of_rule,
+                        0,
+                        "{}: suppressed finding reported",
+                        path.display()
+                    );
+                    assert!(
+                        found.iter().all(|d| d.rule != Rule::UnusedSuppression),
+                        "{}: suppression unused",
+                        path.display()
+                    );
                 }
-                _ => assert_eq!(of_rule, 0, "{}: false positive:\n{}", path.display(), render(&fixture, &found)),
+                _ => assert_eq!(
+                    of_rule,
+                    0,
+                    "{}: false positive:\n{}",
+                    path.display(),
+                    render(&fixture, &found)
+                ),
             }
             let mut snapshot = render(&fixture, &found);
             if kind == "bad" && SELF_CONTAINED_FIXES.contains(&rule) {
                 let fixed = apply_fixes(&fixture, &found, rule);
                 let again = diagnostics(&fixed);
-                let fixable_left = again.iter().filter(|d| d.rule == rule && d.fix.is_some()).count();
-                assert_eq!(fixable_left, 0, "{}: fixes did not fix:\n{}", path.display(), render(&fixed, &again));
-                assert!(again.iter().all(|d| d.rule != Rule::SyntaxError), "{}: a fix broke the syntax", path.display());
+                let fixable_left = again
+                    .iter()
+                    .filter(|d| d.rule == rule && d.fix.is_some())
+                    .count();
+                assert_eq!(
+                    fixable_left,
+                    0,
+                    "{}: fixes did not fix:\n{}",
+                    path.display(),
+                    render(&fixed, &again)
+                );
+                assert!(
+                    again.iter().all(|d| d.rule != Rule::SyntaxError),
+                    "{}: a fix broke the syntax",
+                    path.display()
+                );
                 snapshot.push_str("\n--- after --fix\n");
                 for ((p, before), (_, after)) in fixture.files.iter().zip(&fixed.files) {
                     if before != after {
