@@ -1,13 +1,7 @@
-//! The `flakelint` binary: loading files from disk, the command line, and the renderers.
-//!
-//! Invariant: the only crate that does IO or knows output formats; the analysis it runs is the
-//! `analysis` crate's, unchanged. It never runs `git`, `nix` or any other program.
+//! The `flakelint` binary: the command line over the `flakelint` library (loading, `check`,
+//! renderers).
 
-mod check;
-mod git_index;
-mod load;
-mod render;
-mod report;
+use flakelint::{check, render};
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
