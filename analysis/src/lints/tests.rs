@@ -343,3 +343,20 @@ fn check_rule_fixtures(rule: Rule) {
         }
     }
 }
+
+#[test]
+fn rules_page_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    assert_snapshot(&path, &super::rules_markdown());
+}
+
+#[test]
+fn every_rule_doc_has_the_four_sections() {
+    for rule in Rule::ALL {
+        let doc = rule.doc();
+        assert!(doc.starts_with(&format!("# {}\n", rule.name())), "{} doc title", rule.name());
+        for heading in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+            assert!(doc.contains(heading), "{}: missing {heading}", rule.name());
+        }
+    }
+}
