@@ -826,3 +826,78 @@ fn flake_in_a_subdirectory_and_outside_any_repository() {
     "#]],
     );
 }
+
+/// Writes a rule fixture to disk (with real git repositories for `!git`), as a user would have it.
+fn materialize(fixture: &analysis::fixture::Fixture, root: &Path) {
+    for (path, text) in &fixture.files {
+        write(root, path.trim_start_matches('/'), text);
+    }
+    for path in &fixture.extra_paths {
+        write(root, path.trim_start_matches('/'), "");
+    }
+    for repo in &fixture.git_roots {
+        let dir = root.join(repo.trim_start_matches('/'));
+        git(&dir, &["init", "-q"]);
+        let all = fixture
+            .files
+            .iter()
+            .map(|(p, _)| p)
+            .chain(&fixture.extra_paths);
+        for path in all.filter(|p| !fixture.untracked.contains(p)) {
+            if let Some(rel) = analysis::paths::strip_dir(path, repo) {
+                git(&dir, &["add", "-f", "--", rel]);
+            }
+        }
+    }
+}
+
+fn snapshot_file(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs (UPDATE_EXPECT=1 to refresh):\n{actual}",
+        path.display()
+    );
+}
+
+/// Every rule's fixtures through the binary: the bad one rendered in full and as JSON
+/// (snapshots beside the fixture), the good and suppressed ones without a finding of the rule.
+#[test]
+fn rule_fixtures_through_the_binary() {
+    let include = |rel: &str| fs::read_to_string(repo_root().join("test-data").join(rel)).unwrap();
+    for rule in analysis::lints::Rule::ALL {
+        let dir = repo_root().join("test-data/rules").join(rule.name());
+        for kind in ["bad", "good", "suppressed"] {
+            let text = fs::read_to_string(dir.join(format!("{kind}.fixture"))).unwrap();
+            let fixture = analysis::fixture::Fixture::parse(&text, include);
+            let tmp = tempfile::tempdir().unwrap();
+            materialize(&fixture, tmp.path());
+            let json = flakelint(tmp.path(), &["check", "--format", "json"]);
+            let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+            let of_rule = parsed["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["rule"] == rule.name())
+                .count();
+            if kind == "bad" {
+                assert!(of_rule > 0, "{}: no finding from the binary", rule.name());
+                snapshot_file(&dir.join("bad.json"), &transcript(tmp.path(), &json));
+                let full = flakelint(tmp.path(), &["check", "--color", "never"]);
+                snapshot_file(&dir.join("bad.full"), &transcript(tmp.path(), &full));
+            } else {
+                assert_eq!(
+                    of_rule,
+                    0,
+                    "{} {kind}: {}",
+                    rule.name(),
+                    String::from_utf8_lossy(&json.stdout)
+                );
+            }
+        }
+    }
+}

@@ -7,6 +7,8 @@
 pub mod config;
 pub mod db;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fixture;
 pub mod flake;
 pub mod flake_ref;
 pub mod git;

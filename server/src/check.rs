@@ -51,7 +51,7 @@ struct Loaded {
     targets: Vec<SourceFile>,
     /// Findings about files that could not be analysed (binary, not UTF-8, too large).
     load_findings: Vec<Diagnostic>,
-    /// Files that could not be read at all.
+    /// Files that could not be read at all, and internal errors: each ends the run with exit 2.
     unreadable: Vec<String>,
     warnings: Vec<String>,
 }
@@ -276,14 +276,41 @@ fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
         ..Change::default()
     });
     let snapshot = loaded.host.snapshot();
-    let mut diagnostics: Vec<Diagnostic> = loaded
+    // A bug in one rule must not lose the findings of every other file: a panic becomes an
+    // internal error for that file, and the command ends with exit code 2.
+    let results: Vec<Result<Vec<Diagnostic>, String>> = loaded
         .targets
         .par_iter()
-        .map_with(snapshot, |db, &file| file_diagnostics(db, file).clone())
-        .flatten()
+        .map_with(snapshot, |db, &file| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                file_diagnostics(db, file).clone()
+            }))
+            .map_err(|panic| {
+                format!(
+                    "internal error while checking {}: {}",
+                    file.path(db),
+                    panic_message(&*panic)
+                )
+            })
+        })
         .collect();
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(found) => diagnostics.extend(found),
+            Err(problem) => loaded.unreadable.push(problem),
+        }
+    }
     diagnostics.extend(loaded.load_findings.iter().cloned());
     diagnostics
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// Applies the safe fixes, each file written atomically. Returns how many fixes were applied.

@@ -225,12 +225,20 @@ pub fn rules_markdown() -> String {
         "# flakelint rules\n\n<!-- Generated from analysis/src/lints/*.rs by `UPDATE_EXPECT=1 cargo test -p flakelint-analysis rules_page`; do not edit. -->\n\n| rule | default | what it flags |\n| --- | --- | --- |\n",
     );
     for rule in Rule::ALL {
-        out.push_str(&format!("| [`{0}`](#{0}) | {1} | {2} |\n", rule.name(), rule.default_severity().as_str(), rule.summary()));
+        out.push_str(&format!(
+            "| [`{0}`](#{0}) | {1} | {2} |\n",
+            rule.name(),
+            rule.default_severity().as_str(),
+            rule.summary()
+        ));
     }
     for rule in Rule::ALL {
         // Each doc starts with `# name`; every heading goes one level down here.
         let doc = format!("#{}", rule.doc().replace("\n## ", "\n### "));
-        out.push_str(&format!("\n{doc}\nDefault severity: {}.\n", rule.default_severity().as_str()));
+        out.push_str(&format!(
+            "\n{doc}\nDefault severity: {}.\n",
+            rule.default_severity().as_str()
+        ));
     }
     out
 }

@@ -5,129 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{file_diagnostics, Rule};
-use crate::config::{Config, ConfigSet};
 use crate::db::{AnalysisHost, Change, DiskState};
 use crate::diagnostic::{apply_edits, Diagnostic, FileEdit};
-use crate::git::{GitRepo, GitState};
-use crate::paths;
+pub(crate) use crate::fixture::Fixture;
 use crate::syntax::{ColumnUnit, LineIndex};
-
-/// A parsed fixture: files with their texts, and what the world around them looks like.
-///
-/// Directives: `#- /path` starts a file (`#- /path untracked` keeps it out of git's index;
-/// `#- /path @dir/file` takes its text from `test-data/dir/file`);
-/// `#- !git /dir` puts a git repository at `/dir` tracking every other file below it;
-/// `#- !exists /path` (optionally `untracked`) adds a path that exists without a text.
-#[derive(Default, Debug)]
-pub(crate) struct Fixture {
-    pub files: Vec<(String, String)>,
-    untracked: Vec<String>,
-    extra_paths: Vec<String>,
-    git_roots: Vec<String>,
-}
-
-impl Fixture {
-    pub(crate) fn parse(text: &str) -> Fixture {
-        let mut fixture = Fixture::default();
-        let mut current: Option<(String, String)> = None;
-        for line in text.split_inclusive('\n') {
-            if let Some(directive) = line.strip_prefix("#- ") {
-                let mut words = directive.split_whitespace();
-                let first = words.next().unwrap_or_default().to_string();
-                let untracked = words.any(|w| w == "untracked");
-                match first.as_str() {
-                    "!git" => {
-                        let dir = directive.split_whitespace().nth(1).unwrap_or("/");
-                        fixture.git_roots.push(dir.to_string());
-                    }
-                    "!exists" => {
-                        let path = directive
-                            .split_whitespace()
-                            .nth(1)
-                            .expect("!exists needs a path")
-                            .to_string();
-                        if untracked {
-                            fixture.untracked.push(path.clone());
-                        }
-                        fixture.extra_paths.push(path);
-                    }
-                    path => {
-                        if let Some(done) = current.take() {
-                            fixture.files.push(done);
-                        }
-                        if untracked {
-                            fixture.untracked.push(path.to_string());
-                        }
-                        // `#- /flake.lock @locks/no-follows/flake.lock` takes the text from a
-                        // file of test-data/, so real locks written by Nix are used as they are.
-                        let included = directive
-                            .split_whitespace()
-                            .find_map(|w| w.strip_prefix('@'))
-                            .map(|rel| {
-                                let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-                                    .join("../test-data")
-                                    .join(rel);
-                                std::fs::read_to_string(&file)
-                                    .unwrap_or_else(|_| panic!("cannot read {}", file.display()))
-                            });
-                        current = Some((path.to_string(), included.unwrap_or_default()));
-                    }
-                }
-                continue;
-            }
-            if let Some((_, text)) = &mut current {
-                text.push_str(line);
-            }
-        }
-        if let Some(done) = current.take() {
-            fixture.files.push(done);
-        }
-        fixture
-    }
-
-    /// The files, git and configuration, and the set of paths that exist (files given by text,
-    /// `!exists` paths, and their directories).
-    pub(crate) fn change(&self) -> (Change, std::collections::BTreeSet<String>) {
-        let mut change = Change::default();
-        let mut configs = ConfigSet::default();
-        for (path, text) in &self.files {
-            change.set_file(path.clone(), text.clone());
-            if paths::file_name(path) == "flakelint.toml" {
-                let config = Config::from_toml(text).expect("fixture config parses");
-                configs
-                    .by_dir
-                    .insert(paths::parent(path).to_string(), config);
-            }
-        }
-        let all: Vec<&String> = self
-            .files
-            .iter()
-            .map(|(p, _)| p)
-            .chain(&self.extra_paths)
-            .collect();
-        let mut existing = std::collections::BTreeSet::new();
-        for path in &all {
-            existing.insert(path.to_string());
-            existing.extend(paths::ancestors(path).map(String::from));
-        }
-        let mut git = GitState::default();
-        for root in &self.git_roots {
-            let mut tracked: Vec<String> = all
-                .iter()
-                .filter(|p| !self.untracked.contains(p))
-                .filter_map(|p| paths::strip_dir(p, root).map(String::from))
-                .collect();
-            tracked.sort();
-            git.repos.push(GitRepo {
-                workdir: root.clone(),
-                tracked,
-            });
-        }
-        change.git = Some(git);
-        change.config = Some(configs);
-        (change, existing)
-    }
-}
 
 /// Runs every rule on every file of a fixture.
 pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
@@ -225,6 +106,14 @@ fn apply_fixes(fixture: &Fixture, diagnostics: &[Diagnostic], rule: Rule) -> Fix
     }
 }
 
+/// The text of a file of `test-data/`, for `@dir/file` in fixtures.
+pub(crate) fn include_test_data(rel: &str) -> String {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-data")
+        .join(rel);
+    std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("cannot read {}", file.display()))
+}
+
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data/rules")
 }
@@ -276,7 +165,7 @@ fn check_rule_fixtures(rule: Rule) {
             let path = dir.join(format!("{kind}.fixture"));
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-            let fixture = Fixture::parse(&text);
+            let fixture = Fixture::parse(&text, include_test_data);
             let found = diagnostics(&fixture);
             let of_rule = found.iter().filter(|d| d.rule == rule).count();
             match kind {
@@ -354,8 +243,17 @@ fn rules_page_is_up_to_date() {
 fn every_rule_doc_has_the_four_sections() {
     for rule in Rule::ALL {
         let doc = rule.doc();
-        assert!(doc.starts_with(&format!("# {}\n", rule.name())), "{} doc title", rule.name());
-        for heading in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+        assert!(
+            doc.starts_with(&format!("# {}\n", rule.name())),
+            "{} doc title",
+            rule.name()
+        );
+        for heading in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(doc.contains(heading), "{}: missing {heading}", rule.name());
         }
     }
