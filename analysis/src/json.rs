@@ -507,24 +507,8 @@ impl Parser<'_> {
         } else {
             loop {
                 items.push(self.value()?);
-                self.skip_ws();
-                match self.peek() {
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Some(b',') => {
-                        let comma = self.pos;
-                        self.pos += 1;
-                        self.skip_ws();
-                        if self.peek() == Some(b']') {
-                            return Err(self.error(
-                                self.range(comma, comma + 1),
-                                "trailing comma: JSON does not allow a `,` before `]`".into(),
-                            ));
-                        }
-                    }
-                    _ => return Err(self.expected("`,` or `]` after an array element")),
+                if self.separator(b']', "an array element")? {
+                    break;
                 }
             }
         }
@@ -533,6 +517,31 @@ impl Parser<'_> {
             kind: ValueKind::Array(items),
             range: self.range(start, self.pos),
         })
+    }
+
+    /// After an element of an array or object: `close` ends it (`true`), `,` goes on (`false`).
+    fn separator(&mut self, close: u8, element: &str) -> Result<bool, JsonError> {
+        let close_char = close as char;
+        self.skip_ws();
+        match self.peek() {
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(close) {
+                    return Err(self.error(
+                        self.range(comma, comma + 1),
+                        format!("trailing comma: JSON does not allow a `,` before `{close_char}`"),
+                    ));
+                }
+                Ok(false)
+            }
+            _ => Err(self.expected(&format!("`,` or `{close_char}` after {element}"))),
+        }
     }
 
     fn object(&mut self) -> Result<Value, JsonError> {
@@ -570,24 +579,8 @@ impl Parser<'_> {
                     key_range,
                     value,
                 });
-                self.skip_ws();
-                match self.peek() {
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Some(b',') => {
-                        let comma = self.pos;
-                        self.pos += 1;
-                        self.skip_ws();
-                        if self.peek() == Some(b'}') {
-                            return Err(self.error(
-                                self.range(comma, comma + 1),
-                                "trailing comma: JSON does not allow a `,` before `}`".into(),
-                            ));
-                        }
-                    }
-                    _ => return Err(self.expected("`,` or `}` after an object member")),
+                if self.separator(b'}', "an object member")? {
+                    break;
                 }
             }
         }
