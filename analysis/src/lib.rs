@@ -17,6 +17,7 @@ pub mod lints;
 pub mod lock;
 pub mod path_refs;
 pub mod paths;
+pub mod settings;
 pub mod store_path;
 pub mod syntax;
 pub mod systems;
