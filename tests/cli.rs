@@ -900,4 +900,1455 @@ fn rule_fixtures_through_the_binary() {
             }
         }
     }
+// ---------------------------------------------------------------------------------------------
+// `flakelint inputs`
+
+/// The keys of every input object of `inputs --json`, always all present.
+const INPUT_KEYS: &[&str] = &[
+    "name",
+    "path",
+    "node",
+    "type",
+    "reference",
+    "original",
+    "url",
+    "ref",
+    "rev",
+    "short_rev",
+    "last_modified",
+    "nar_hash",
+    "flake",
+    "follows",
+    "duplicate_of",
+    "see",
+    "inputs",
+];
+
+/// `inputs --json` parses, has the top-level keys, lists every root input of the lock (in the
+/// lock's order), and every input object, nested too, has exactly [`INPUT_KEYS`].
+fn assert_inputs_json(dir: &Path) {
+    let output = flakelint(dir, &["inputs", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut top: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    top.sort_unstable();
+    assert_eq!(
+        top,
+        [
+            "duplicates",
+            "flake",
+            "inputs",
+            "lock_version",
+            "undeclared",
+            "unlocked"
+        ]
+    );
+    let lock: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    let root = lock["root"].as_str().unwrap();
+    let mut locked: Vec<&str> = lock["nodes"][root]["inputs"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    locked.sort_unstable();
+    let listed: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, locked);
+    fn keys(input: &serde_json::Value) {
+        let mut found: Vec<&str> = input
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut wanted = INPUT_KEYS.to_vec();
+        found.sort_unstable();
+        wanted.sort_unstable();
+        assert_eq!(found, wanted);
+        for child in input["inputs"].as_array().into_iter().flatten() {
+            keys(child);
+        }
+    }
+    for input in report["inputs"].as_array().unwrap() {
+        keys(input);
+    }
+}
+
+/// `flakelint inputs` and `flakelint inputs --json` on a copy of a fixture.
+fn check_inputs(fixture: &str, text: Expect, json: Expect) {
+    let dir = copy_fixture(fixture);
+    check(dir.path(), &["inputs"], text);
+    check(dir.path(), &["inputs", "--json"], json);
+    assert_inputs_json(dir.path());
+}
+
+#[test]
+fn inputs_example() {
+    check_inputs(
+        "example",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── flake-utils  github:numtide/flake-utils/7baed32    2024-11-13
+            │   └── systems  github:nix-systems/default/3cb28b6    2023-04-09
+            ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10
+            │   └── nixpkgs  github:NixOS/nixpkgs/3b4de0a          2024-05-01  ⚠ duplicate of root input nixpkgs (missing follows)
+            └── nixpkgs      github:NixOS/nixpkgs/0302c40          2024-11-20
+
+            1 repository is locked twice: github.com/nixos/nixpkgs (nixpkgs, jetpack/nixpkgs)
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "flake-utils",
+                  "path": [
+                    "flake-utils"
+                  ],
+                  "node": "flake-utils",
+                  "type": "github",
+                  "reference": "github:numtide/flake-utils/7baed32",
+                  "original": "github:numtide/flake-utils",
+                  "url": null,
+                  "ref": null,
+                  "rev": "7baed32006a8d4f7dedd8041f8bbacd279459ea9",
+                  "short_rev": "7baed32",
+                  "last_modified": "2024-11-13",
+                  "nar_hash": "sha256-l4QJXk4B4m90n1HH1s6WeOGfDHQ9autygraMCQAIgbA=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "systems",
+                      "path": [
+                        "flake-utils",
+                        "systems"
+                      ],
+                      "node": "systems",
+                      "type": "github",
+                      "reference": "github:nix-systems/default/3cb28b6",
+                      "original": "github:nix-systems/default",
+                      "url": null,
+                      "ref": null,
+                      "rev": "3cb28b631ca9d18d3f999bc330394acdb14a268f",
+                      "short_rev": "3cb28b6",
+                      "last_modified": "2023-04-09",
+                      "nar_hash": "sha256-3AdT5Ik9BWidqcDYUDvVdS7t77xr8wZ5PVcM4uVktaU=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": []
+                    }
+                  ]
+                },
+                {
+                  "name": "jetpack",
+                  "path": [
+                    "jetpack"
+                  ],
+                  "node": "jetpack",
+                  "type": "github",
+                  "reference": "github:anduril/jetpack-nixos/10effed",
+                  "original": "github:anduril/jetpack-nixos",
+                  "url": null,
+                  "ref": null,
+                  "rev": "10effed87e908b6243ab950419c103841874f52c",
+                  "short_rev": "10effed",
+                  "last_modified": "2025-02-10",
+                  "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack",
+                        "nixpkgs"
+                      ],
+                      "node": "nixpkgs",
+                      "type": "github",
+                      "reference": "github:NixOS/nixpkgs/3b4de0a",
+                      "original": "github:NixOS/nixpkgs/nixos-24.05",
+                      "url": null,
+                      "ref": null,
+                      "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                      "short_rev": "3b4de0a",
+                      "last_modified": "2024-05-01",
+                      "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": "nixpkgs",
+                      "see": null,
+                      "inputs": []
+                    }
+                  ]
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs_2",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "github:NixOS/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                }
+              ],
+              "duplicates": [
+                {
+                  "repository": "github.com/nixos/nixpkgs",
+                  "root_input": "nixpkgs",
+                  "path": [
+                    "jetpack",
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs"
+                }
+              ],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_no_follows() {
+    check_inputs(
+        "locks/no-follows",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10
+            │   └── nixpkgs  github:NixOS/nixpkgs/3b4de0a          2024-05-01  ⚠ duplicate of root input nixpkgs (missing follows)
+            └── nixpkgs      github:NixOS/nixpkgs/0302c40          2024-11-20
+
+            1 repository is locked twice: github.com/nixos/nixpkgs (nixpkgs, jetpack/nixpkgs)
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "jetpack",
+                  "path": [
+                    "jetpack"
+                  ],
+                  "node": "jetpack",
+                  "type": "github",
+                  "reference": "github:anduril/jetpack-nixos/10effed",
+                  "original": "github:anduril/jetpack-nixos",
+                  "url": null,
+                  "ref": null,
+                  "rev": "10effed87e908b6243ab950419c103841874f52c",
+                  "short_rev": "10effed",
+                  "last_modified": "2025-02-10",
+                  "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack",
+                        "nixpkgs"
+                      ],
+                      "node": "nixpkgs",
+                      "type": "github",
+                      "reference": "github:NixOS/nixpkgs/3b4de0a",
+                      "original": "github:NixOS/nixpkgs/nixos-24.05",
+                      "url": null,
+                      "ref": null,
+                      "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                      "short_rev": "3b4de0a",
+                      "last_modified": "2024-05-01",
+                      "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": "nixpkgs",
+                      "see": null,
+                      "inputs": []
+                    }
+                  ]
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs_2",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "github:NixOS/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                }
+              ],
+              "duplicates": [
+                {
+                  "repository": "github.com/nixos/nixpkgs",
+                  "root_input": "nixpkgs",
+                  "path": [
+                    "jetpack",
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs"
+                }
+              ],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_deep() {
+    check_inputs(
+        "locks/deep",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── a                github:example/a/e224b77      2024-10-01
+            │   └── b            github:example/b/1df147c      2024-09-01
+            │       └── nixpkgs  github:NixOS/nixpkgs/3b4de0a  2024-05-01  ⚠ duplicate of root input nixpkgs (missing follows)
+            └── nixpkgs          github:NixOS/nixpkgs/0302c40  2024-11-20
+
+            1 repository is locked twice: github.com/nixos/nixpkgs (nixpkgs, a/b/nixpkgs)
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "a",
+                  "path": [
+                    "a"
+                  ],
+                  "node": "a",
+                  "type": "github",
+                  "reference": "github:example/a/e224b77",
+                  "original": "github:example/a",
+                  "url": null,
+                  "ref": null,
+                  "rev": "e224b7789d94a0f80d6e03b9863aafc770d1ae0a",
+                  "short_rev": "e224b77",
+                  "last_modified": "2024-10-01",
+                  "nar_hash": "sha256-yMFjkIee5fpOmbLaD8JT3LLDMq4hJqm/kiLGJfi+J2Q=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "b",
+                      "path": [
+                        "a",
+                        "b"
+                      ],
+                      "node": "b",
+                      "type": "github",
+                      "reference": "github:example/b/1df147c",
+                      "original": "github:example/b",
+                      "url": null,
+                      "ref": null,
+                      "rev": "1df147ce7b7b860823128b16a60ba0a62ed29f58",
+                      "short_rev": "1df147c",
+                      "last_modified": "2024-09-01",
+                      "nar_hash": "sha256-TRDI5VhwFqis8CMAvkZJE6uf7LUiBJMi+d5eAYB9qFA=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": [
+                        {
+                          "name": "nixpkgs",
+                          "path": [
+                            "a",
+                            "b",
+                            "nixpkgs"
+                          ],
+                          "node": "nixpkgs",
+                          "type": "github",
+                          "reference": "github:NixOS/nixpkgs/3b4de0a",
+                          "original": "github:NixOS/nixpkgs/nixos-24.05",
+                          "url": null,
+                          "ref": null,
+                          "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                          "short_rev": "3b4de0a",
+                          "last_modified": "2024-05-01",
+                          "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                          "flake": true,
+                          "follows": null,
+                          "duplicate_of": "nixpkgs",
+                          "see": null,
+                          "inputs": []
+                        }
+                      ]
+                    }
+                  ]
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs_2",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "github:NixOS/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                }
+              ],
+              "duplicates": [
+                {
+                  "repository": "github.com/nixos/nixpkgs",
+                  "root_input": "nixpkgs",
+                  "path": [
+                    "a",
+                    "b",
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs"
+                }
+              ],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_root_follows() {
+    check_inputs(
+        "locks/root-follows",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10
+            │   └── nixpkgs  github:NixOS/nixpkgs/3b4de0a          2024-05-01
+            └── nixpkgs      follows jetpack/nixpkgs
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "jetpack",
+                  "path": [
+                    "jetpack"
+                  ],
+                  "node": "jetpack",
+                  "type": "github",
+                  "reference": "github:anduril/jetpack-nixos/10effed",
+                  "original": "github:anduril/jetpack-nixos",
+                  "url": null,
+                  "ref": null,
+                  "rev": "10effed87e908b6243ab950419c103841874f52c",
+                  "short_rev": "10effed",
+                  "last_modified": "2025-02-10",
+                  "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack",
+                        "nixpkgs"
+                      ],
+                      "node": "nixpkgs",
+                      "type": "github",
+                      "reference": "github:NixOS/nixpkgs/3b4de0a",
+                      "original": "github:NixOS/nixpkgs/nixos-24.05",
+                      "url": null,
+                      "ref": null,
+                      "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                      "short_rev": "3b4de0a",
+                      "last_modified": "2024-05-01",
+                      "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": []
+                    }
+                  ]
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs",
+                  "type": null,
+                  "reference": null,
+                  "original": null,
+                  "url": null,
+                  "ref": null,
+                  "rev": null,
+                  "short_rev": null,
+                  "last_modified": null,
+                  "nar_hash": null,
+                  "flake": null,
+                  "follows": [
+                    "jetpack",
+                    "nixpkgs"
+                  ],
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": null
+                }
+              ],
+              "duplicates": [],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_empty_follows() {
+    check_inputs(
+        "locks/empty-follows",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10
+            │   └── nixpkgs  follows nothing
+            └── nixpkgs      github:NixOS/nixpkgs/0302c40          2024-11-20
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "jetpack",
+                  "path": [
+                    "jetpack"
+                  ],
+                  "node": "jetpack",
+                  "type": "github",
+                  "reference": "github:anduril/jetpack-nixos/10effed",
+                  "original": "github:anduril/jetpack-nixos",
+                  "url": null,
+                  "ref": null,
+                  "rev": "10effed87e908b6243ab950419c103841874f52c",
+                  "short_rev": "10effed",
+                  "last_modified": "2025-02-10",
+                  "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack",
+                        "nixpkgs"
+                      ],
+                      "node": null,
+                      "type": null,
+                      "reference": null,
+                      "original": null,
+                      "url": null,
+                      "ref": null,
+                      "rev": null,
+                      "short_rev": null,
+                      "last_modified": null,
+                      "nar_hash": null,
+                      "flake": null,
+                      "follows": [],
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": null
+                    }
+                  ]
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "github:NixOS/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                }
+              ],
+              "duplicates": [],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_mixed() {
+    check_inputs(
+        "locks/mixed",
+        expect![[r#"
+            exit: 0
+            --- stdout
+            .
+            ├── jetpack           github:anduril/jetpack-nixos/10effed                          2025-02-10
+            │   └── nixpkgs       follows nixpkgs
+            ├── jetpack-r35       git+file:///upstream/jetpack-nixos?ref=r35&rev=648e47a        2024-12-05
+            │   └── nixpkgs       follows nixpkgs
+            ├── local-flake       path:/upstream/local-flake                                    2024-06-01
+            ├── mono              github:example/monorepo/42903ff?dir=nix                       2024-08-01
+            ├── mono-git          git+file:///upstream/monorepo?dir=nix&ref=master&rev=42903ff  2024-08-01
+            ├── nixpkgs           github:NixOS/nixpkgs/0302c40                                  2024-11-20
+            ├── nixpkgs-git       git+file:///upstream/nixpkgs?ref=nixos-24.05&rev=3b4de0a      2024-05-01
+            ├── nixpkgs-lower     github:nixos/nixpkgs/0302c40                                  2024-11-20
+            ├── nixpkgs-pinned    github:NixOS/nixpkgs/3b4de0a                                  2024-05-01
+            ├── nixpkgs-query     github:NixOS/nixpkgs/3b4de0a                                  2024-05-01
+            ├── nonflake          git+file:///upstream/nonflake?ref=master&rev=2c56ae9          2024-03-03  (flake = false)
+            ├── nonflake-tarball  file:///upstream/nonflake.tar.gz                                          (flake = false)
+            ├── registry-nixpkgs  github:NixOS/nixpkgs/0302c40                                  2024-11-20
+            ├── sub               path:./sub                                                    1970-01-01
+            └── utils             github:numtide/flake-utils/7baed32                            2024-11-13
+                └── systems       github:nix-systems/default/3cb28b6                            2023-04-09
+            --- stderr
+        "#]],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": ".",
+              "lock_version": 7,
+              "inputs": [
+                {
+                  "name": "jetpack",
+                  "path": [
+                    "jetpack"
+                  ],
+                  "node": "jetpack",
+                  "type": "github",
+                  "reference": "github:anduril/jetpack-nixos/10effed",
+                  "original": "github:anduril/jetpack-nixos",
+                  "url": null,
+                  "ref": null,
+                  "rev": "10effed87e908b6243ab950419c103841874f52c",
+                  "short_rev": "10effed",
+                  "last_modified": "2025-02-10",
+                  "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack",
+                        "nixpkgs"
+                      ],
+                      "node": "nixpkgs",
+                      "type": null,
+                      "reference": null,
+                      "original": null,
+                      "url": null,
+                      "ref": null,
+                      "rev": null,
+                      "short_rev": null,
+                      "last_modified": null,
+                      "nar_hash": null,
+                      "flake": null,
+                      "follows": [
+                        "nixpkgs"
+                      ],
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": null
+                    }
+                  ]
+                },
+                {
+                  "name": "jetpack-r35",
+                  "path": [
+                    "jetpack-r35"
+                  ],
+                  "node": "jetpack-r35",
+                  "type": "git",
+                  "reference": "git+file:///upstream/jetpack-nixos?ref=r35&rev=648e47a",
+                  "original": "git+file:///upstream/jetpack-nixos?ref=r35",
+                  "url": "file:///upstream/jetpack-nixos",
+                  "ref": "r35",
+                  "rev": "648e47a0d45ebf6674722b388b20158b4abc7700",
+                  "short_rev": "648e47a",
+                  "last_modified": "2024-12-05",
+                  "nar_hash": "sha256-bqn4XELQABmesO/IVGHmEIgY6NyYXMs95MHtBpHPqXI=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "nixpkgs",
+                      "path": [
+                        "jetpack-r35",
+                        "nixpkgs"
+                      ],
+                      "node": "nixpkgs",
+                      "type": null,
+                      "reference": null,
+                      "original": null,
+                      "url": null,
+                      "ref": null,
+                      "rev": null,
+                      "short_rev": null,
+                      "last_modified": null,
+                      "nar_hash": null,
+                      "flake": null,
+                      "follows": [
+                        "nixpkgs"
+                      ],
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": null
+                    }
+                  ]
+                },
+                {
+                  "name": "local-flake",
+                  "path": [
+                    "local-flake"
+                  ],
+                  "node": "local-flake",
+                  "type": "path",
+                  "reference": "path:/upstream/local-flake",
+                  "original": "path:/upstream/local-flake",
+                  "url": null,
+                  "ref": null,
+                  "rev": null,
+                  "short_rev": null,
+                  "last_modified": "2024-06-01",
+                  "nar_hash": "sha256-S4MaJavW96m85AXlZRi8LbIEAQYHmWWQoLy8GUBSlPE=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "mono",
+                  "path": [
+                    "mono"
+                  ],
+                  "node": "mono",
+                  "type": "github",
+                  "reference": "github:example/monorepo/42903ff?dir=nix",
+                  "original": "github:example/monorepo?dir=nix",
+                  "url": null,
+                  "ref": null,
+                  "rev": "42903ffbf33f0cebb11953cef609f13bf282eef6",
+                  "short_rev": "42903ff",
+                  "last_modified": "2024-08-01",
+                  "nar_hash": "sha256-DtuKrR/u8WyuGO6KllMdqvLjsMH0Evwu5oBZ9OMxOEw=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "mono-git",
+                  "path": [
+                    "mono-git"
+                  ],
+                  "node": "mono-git",
+                  "type": "git",
+                  "reference": "git+file:///upstream/monorepo?dir=nix&ref=master&rev=42903ff",
+                  "original": "git+file:///upstream/monorepo?dir=nix",
+                  "url": "file:///upstream/monorepo?dir=nix",
+                  "ref": "master",
+                  "rev": "42903ffbf33f0cebb11953cef609f13bf282eef6",
+                  "short_rev": "42903ff",
+                  "last_modified": "2024-08-01",
+                  "nar_hash": "sha256-DtuKrR/u8WyuGO6KllMdqvLjsMH0Evwu5oBZ9OMxOEw=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "github:NixOS/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nixpkgs-git",
+                  "path": [
+                    "nixpkgs-git"
+                  ],
+                  "node": "nixpkgs-git",
+                  "type": "git",
+                  "reference": "git+file:///upstream/nixpkgs?ref=nixos-24.05&rev=3b4de0a",
+                  "original": "git+file:///upstream/nixpkgs?ref=nixos-24.05",
+                  "url": "file:///upstream/nixpkgs",
+                  "ref": "nixos-24.05",
+                  "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                  "short_rev": "3b4de0a",
+                  "last_modified": "2024-05-01",
+                  "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nixpkgs-lower",
+                  "path": [
+                    "nixpkgs-lower"
+                  ],
+                  "node": "nixpkgs-lower",
+                  "type": "github",
+                  "reference": "github:nixos/nixpkgs/0302c40",
+                  "original": "github:nixos/nixpkgs/nixos-24.11",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nixpkgs-pinned",
+                  "path": [
+                    "nixpkgs-pinned"
+                  ],
+                  "node": "nixpkgs-pinned",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/3b4de0a",
+                  "original": "github:NixOS/nixpkgs/3b4de0a",
+                  "url": null,
+                  "ref": null,
+                  "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                  "short_rev": "3b4de0a",
+                  "last_modified": "2024-05-01",
+                  "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nixpkgs-query",
+                  "path": [
+                    "nixpkgs-query"
+                  ],
+                  "node": "nixpkgs-query",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/3b4de0a",
+                  "original": "github:NixOS/nixpkgs/nixos-24.05",
+                  "url": null,
+                  "ref": null,
+                  "rev": "3b4de0a5e199be8ba3ff37ce798aedaca7307417",
+                  "short_rev": "3b4de0a",
+                  "last_modified": "2024-05-01",
+                  "nar_hash": "sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nonflake",
+                  "path": [
+                    "nonflake"
+                  ],
+                  "node": "nonflake",
+                  "type": "git",
+                  "reference": "git+file:///upstream/nonflake?ref=master&rev=2c56ae9",
+                  "original": "git+file:///upstream/nonflake",
+                  "url": "file:///upstream/nonflake",
+                  "ref": "master",
+                  "rev": "2c56ae9e644a980948b0450edffad2bbbd670e78",
+                  "short_rev": "2c56ae9",
+                  "last_modified": "2024-03-03",
+                  "nar_hash": "sha256-COsWAM/QE0ona8XZT4qtYsik3Nkf5AFuWKkUGNd+wwA=",
+                  "flake": false,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "nonflake-tarball",
+                  "path": [
+                    "nonflake-tarball"
+                  ],
+                  "node": "nonflake-tarball",
+                  "type": "tarball",
+                  "reference": "file:///upstream/nonflake.tar.gz",
+                  "original": "file:///upstream/nonflake.tar.gz",
+                  "url": "file:///upstream/nonflake.tar.gz",
+                  "ref": null,
+                  "rev": null,
+                  "short_rev": null,
+                  "last_modified": null,
+                  "nar_hash": "sha256-COsWAM/QE0ona8XZT4qtYsik3Nkf5AFuWKkUGNd+wwA=",
+                  "flake": false,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "registry-nixpkgs",
+                  "path": [
+                    "registry-nixpkgs"
+                  ],
+                  "node": "registry-nixpkgs",
+                  "type": "github",
+                  "reference": "github:NixOS/nixpkgs/0302c40",
+                  "original": "flake:nixpkgs",
+                  "url": null,
+                  "ref": null,
+                  "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+                  "short_rev": "0302c40",
+                  "last_modified": "2024-11-20",
+                  "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "sub",
+                  "path": [
+                    "sub"
+                  ],
+                  "node": "sub",
+                  "type": "path",
+                  "reference": "path:./sub",
+                  "original": "path:./sub",
+                  "url": null,
+                  "ref": null,
+                  "rev": null,
+                  "short_rev": null,
+                  "last_modified": "1970-01-01",
+                  "nar_hash": "sha256-TaEMfUNGglEvXSY3AHBVAnQjk9k7KJ3g1wTDsnZ+sRk=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": []
+                },
+                {
+                  "name": "utils",
+                  "path": [
+                    "utils"
+                  ],
+                  "node": "utils",
+                  "type": "github",
+                  "reference": "github:numtide/flake-utils/7baed32",
+                  "original": "github:numtide/flake-utils",
+                  "url": null,
+                  "ref": null,
+                  "rev": "7baed32006a8d4f7dedd8041f8bbacd279459ea9",
+                  "short_rev": "7baed32",
+                  "last_modified": "2024-11-13",
+                  "nar_hash": "sha256-l4QJXk4B4m90n1HH1s6WeOGfDHQ9autygraMCQAIgbA=",
+                  "flake": true,
+                  "follows": null,
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": [
+                    {
+                      "name": "systems",
+                      "path": [
+                        "utils",
+                        "systems"
+                      ],
+                      "node": "systems",
+                      "type": "github",
+                      "reference": "github:nix-systems/default/3cb28b6",
+                      "original": "github:nix-systems/default",
+                      "url": null,
+                      "ref": null,
+                      "rev": "3cb28b631ca9d18d3f999bc330394acdb14a268f",
+                      "short_rev": "3cb28b6",
+                      "last_modified": "2023-04-09",
+                      "nar_hash": "sha256-3AdT5Ik9BWidqcDYUDvVdS7t77xr8wZ5PVcM4uVktaU=",
+                      "flake": true,
+                      "follows": null,
+                      "duplicate_of": null,
+                      "see": null,
+                      "inputs": []
+                    }
+                  ]
+                }
+              ],
+              "duplicates": [],
+              "undeclared": [],
+              "unlocked": []
+            }
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn inputs_lock_out_of_date() {
+    let added = copy_fixture("locks/stale-new-input");
+    check(
+        added.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        .
+        ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10
+        │   └── nixpkgs  follows nixpkgs
+        └── nixpkgs      github:NixOS/nixpkgs/0302c40          2024-11-20
+
+        flake.lock is out of date; run `nix flake lock`:
+          `flake-utils` is declared in flake.nix but not locked
+        --- stderr
+    "#]],
+    );
+    let removed = copy_fixture("locks/stale-removed");
+    check(
+        removed.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        .
+        ├── jetpack      github:anduril/jetpack-nixos/10effed  2025-02-10  ⚠ not declared in flake.nix
+        │   └── nixpkgs  follows nixpkgs
+        └── nixpkgs      github:NixOS/nixpkgs/0302c40          2024-11-20
+
+        flake.lock is out of date; run `nix flake lock`:
+          `jetpack` is locked but flake.nix does not declare it
+        --- stderr
+    "#]],
+    );
+    check(
+        removed.path(),
+        &["inputs", "--json"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        {
+          "flake": ".",
+          "lock_version": 7,
+          "inputs": [
+            {
+              "name": "jetpack",
+              "path": [
+                "jetpack"
+              ],
+              "node": "jetpack",
+              "type": "github",
+              "reference": "github:anduril/jetpack-nixos/10effed",
+              "original": "github:anduril/jetpack-nixos",
+              "url": null,
+              "ref": null,
+              "rev": "10effed87e908b6243ab950419c103841874f52c",
+              "short_rev": "10effed",
+              "last_modified": "2025-02-10",
+              "nar_hash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=",
+              "flake": true,
+              "follows": null,
+              "duplicate_of": null,
+              "see": null,
+              "inputs": [
+                {
+                  "name": "nixpkgs",
+                  "path": [
+                    "jetpack",
+                    "nixpkgs"
+                  ],
+                  "node": "nixpkgs",
+                  "type": null,
+                  "reference": null,
+                  "original": null,
+                  "url": null,
+                  "ref": null,
+                  "rev": null,
+                  "short_rev": null,
+                  "last_modified": null,
+                  "nar_hash": null,
+                  "flake": null,
+                  "follows": [
+                    "nixpkgs"
+                  ],
+                  "duplicate_of": null,
+                  "see": null,
+                  "inputs": null
+                }
+              ]
+            },
+            {
+              "name": "nixpkgs",
+              "path": [
+                "nixpkgs"
+              ],
+              "node": "nixpkgs",
+              "type": "github",
+              "reference": "github:NixOS/nixpkgs/0302c40",
+              "original": "github:NixOS/nixpkgs/nixos-24.11",
+              "url": null,
+              "ref": null,
+              "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c",
+              "short_rev": "0302c40",
+              "last_modified": "2024-11-20",
+              "nar_hash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=",
+              "flake": true,
+              "follows": null,
+              "duplicate_of": null,
+              "see": null,
+              "inputs": []
+            }
+          ],
+          "duplicates": [],
+          "undeclared": [
+            "jetpack"
+          ],
+          "unlocked": []
+        }
+        --- stderr
+    "#]],
+    );
+    assert_inputs_json(removed.path());
+}
+
+#[test]
+fn inputs_from_a_subdirectory_and_with_flake() {
+    let dir = copy_fixture("example");
+    // From a directory inside the flake: the flake above is found.
+    let output = flakelint(&dir.path().join("modules"), &["inputs"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text.starts_with("..\n├── flake-utils"), "{text}");
+    // `--flake DIR` and `--flake DIR/flake.nix` from outside it.
+    let outside = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo_root().join("test-data/locks/deep"),
+        &outside.path().join("deep"),
+    );
+    check(
+        outside.path(),
+        &["inputs", "--flake", "deep"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        deep
+        ├── a                github:example/a/e224b77      2024-10-01
+        │   └── b            github:example/b/1df147c      2024-09-01
+        │       └── nixpkgs  github:NixOS/nixpkgs/3b4de0a  2024-05-01  ⚠ duplicate of root input nixpkgs (missing follows)
+        └── nixpkgs          github:NixOS/nixpkgs/0302c40  2024-11-20
+
+        1 repository is locked twice: github.com/nixos/nixpkgs (nixpkgs, a/b/nixpkgs)
+        --- stderr
+    "#]],
+    );
+    let by_file = flakelint(outside.path(), &["inputs", "--flake", "deep/flake.nix"]);
+    assert_eq!(
+        by_file.stdout,
+        flakelint(outside.path(), &["inputs", "--flake", "deep"]).stdout
+    );
+}
+
+/// A hand-written lock in which two inputs lock the same node, nodes form a cycle, and a
+/// follows names an input that does not exist.
+#[test]
+fn inputs_shared_nodes_cycles_and_broken_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "flake.nix", "{\n  inputs.a.url = \"github:example/a\";\n  inputs.b.url = \"github:example/b\";\n  outputs = { self, a, b }: { };\n}\n");
+    let node = |repo: &str, inputs: &str| {
+        format!(
+            r#"{{"inputs": {{{inputs}}}, "locked": {{"lastModified": 1727784000, "narHash": "sha256-x", "owner": "example", "repo": "{repo}", "rev": "e224b7789d94a0f80d6e03b9863aafc770d1ae0a", "type": "github"}}, "original": {{"owner": "example", "repo": "{repo}", "type": "github"}}}}"#
+        )
+    };
+    let lock = format!(
+        r#"{{"nodes": {{"a": {}, "b": {}, "c": {}, "root": {{"inputs": {{"a": "a", "b": "b"}}}}}}, "root": "root", "version": 7}}"#,
+        node("a", r#""c": "c", "gone": ["nope"]"#),
+        node("b", r#""c": "c", "self": "root""#),
+        node("c", r#""a": "a""#),
+    );
+    write(dir.path(), "flake.lock", lock);
+    check(
+        dir.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        .
+        ├── a          github:example/a/e224b77  2024-10-01
+        │   ├── c      github:example/c/e224b77  2024-10-01
+        │   │   └── a  github:example/a/e224b77  2024-10-01  (see above: a)
+        │   └── gone   follows nope                          ⚠ follows an input that flake.lock does not have
+        └── b          github:example/b/e224b77  2024-10-01
+            ├── c      github:example/c/e224b77  2024-10-01  (see above: a/c)
+            └── self   (no locked reference)                 (see above: the root)
+        --- stderr
+    "#]],
+    );
+    assert_inputs_json(dir.path());
+}
+
+#[test]
+fn inputs_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    check(
+        dir.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: no flake.nix in the current directory or any directory above it; pass --flake DIR
+    "#]],
+    );
+    check(
+        dir.path(),
+        &["inputs", "--flake", "missing"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: missing: no such file or directory
+    "#]],
+    );
+    check(
+        dir.path(),
+        &["inputs", "--flake", "."],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: no flake.nix in .
+    "#]],
+    );
+    write(dir.path(), "flake.nix", "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-24.11\";\n  outputs = { self, nixpkgs }: { };\n}\n");
+    check(
+        dir.path(),
+        &["inputs", "--json"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: no flake.lock next to flake.nix; run `nix flake lock`
+    "#]],
+    );
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    check(
+        &dir.path().join("sub"),
+        &["inputs"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: no flake.lock next to ../flake.nix; run `nix flake lock`
+    "#]],
+    );
+    write(
+        dir.path(),
+        "flake.lock",
+        "{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 7,, }",
+    );
+    check(
+        dir.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: flake.lock:1:57: flake.lock is not valid JSON: expected a string key in double quotes, found `,`
+    "#]],
+    );
+    write(
+        dir.path(),
+        "flake.lock",
+        "{\n  \"nodes\": { \"root\": {} },\n  \"root\": \"root\",\n  \"version\": 3\n}\n",
+    );
+    check(
+        &dir.path().join("sub"),
+        &["inputs"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: ../flake.lock:4:14: flake.lock version 3 is not supported: flakelint reads versions 5 to 7; run `nix flake lock` with Nix 2.4 or newer to rewrite it
+    "#]],
+    );
+    // A flake.nix that does not parse: the tree is shown, the comparison is skipped.
+    write(
+        dir.path(),
+        "flake.lock",
+        r#"{"nodes": {"root": {}}, "root": "root", "version": 7}"#,
+    );
+    write(dir.path(), "flake.nix", "{ inputs = ");
+    check(
+        dir.path(),
+        &["inputs"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        .
+        (flake.lock locks no inputs)
+        --- stderr
+        flakelint: warning: flake.nix has syntax errors, so its inputs are not compared with flake.lock; `flakelint check` shows them
+    "#]],
+    );
+}
+
+/// A chain of nodes deeper than anything Nix writes is cut off, not followed to the end.
+#[test]
+fn inputs_deep_chains_are_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "flake.nix",
+        "{\n  inputs.n0.url = \"github:example/n0\";\n  outputs = { self, n0 }: { };\n}\n",
+    );
+    let mut nodes = vec![r#""root": {"inputs": {"n0": "n0"}}"#.to_string()];
+    for i in 0..200 {
+        nodes.push(format!(
+            r#""n{i}": {{"inputs": {{"next": "n{}"}}, "locked": {{"owner": "example", "repo": "n{i}", "rev": "e224b7789d94a0f80d6e03b9863aafc770d1ae0a", "type": "github"}}}}"#,
+            i + 1
+        ));
+    }
+    nodes.push(
+        r#""n200": {"locked": {"owner": "example", "repo": "n200", "type": "github"}}"#.into(),
+    );
+    let lock = format!(
+        r#"{{"nodes": {{{}}}, "root": "root", "version": 7}}"#,
+        nodes.join(", ")
+    );
+    write(dir.path(), "flake.lock", lock);
+    let output = flakelint(dir.path(), &["inputs"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.lines().count(), 1 + 32);
+    assert!(text.trim_end().ends_with(
+        "└── next  github:example/n31/e224b77  (inputs not shown: deeper than 32 levels)"
+    ));
+    assert_inputs_json(dir.path());
 }

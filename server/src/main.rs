@@ -1,7 +1,7 @@
 //! The `flakelint` binary: the command line over the `flakelint` library (loading, `check`,
 //! renderers).
 
-use flakelint::{check, render};
+use flakelint::{check, inputs, render};
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -30,6 +30,20 @@ enum Command {
         /// A rule name such as `missing-follows`
         name: Option<String>,
     },
+    /// Show the inputs locked in flake.lock as a tree: locked revisions and dates, follows,
+    /// duplicated repositories
+    Inputs(InputsArgs),
+}
+
+#[derive(clap::Args)]
+struct InputsArgs {
+    /// Print one JSON object instead of the tree
+    #[arg(long)]
+    json: bool,
+    /// The flake's directory (default: the nearest directory at or above the current one
+    /// holding a flake.nix)
+    #[arg(long, value_name = "DIR")]
+    flake: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -95,6 +109,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Rule { name } => run_rule(name.as_deref()),
+        Command::Inputs(args) => run_inputs(args),
     };
     ExitCode::from(code)
 }
@@ -144,9 +159,22 @@ fn run_check(args: CheckArgs) -> u8 {
         jetpack_source: args.jetpack_source,
         color,
     };
+    with_stdout(|out| check::run(&options, out, &mut std::io::stderr()))
+}
+
+fn run_inputs(args: InputsArgs) -> u8 {
+    let options = inputs::InputsOptions {
+        flake: args.flake,
+        json: args.json,
+    };
+    with_stdout(|out| inputs::run(&options, out, &mut std::io::stderr()))
+}
+
+/// Runs a command over a buffered stdout; a fatal error is printed and exits with 2.
+fn with_stdout(run: impl FnOnce(&mut dyn Write) -> Result<i32, check::Fatal>) -> u8 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = check::run(&options, &mut out, &mut std::io::stderr());
+    let result = run(&mut out);
     let _ = out.flush();
     match result {
         Ok(code) => code as u8,
