@@ -15,6 +15,7 @@ pub mod git;
 pub mod json;
 pub mod lints;
 pub mod lock;
+pub mod options;
 pub mod path_refs;
 pub mod paths;
 pub mod settings;

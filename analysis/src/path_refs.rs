@@ -6,7 +6,7 @@ use rnix::{SyntaxKind, SyntaxNode};
 use rowan::ast::AstNode;
 use rowan::TextRange;
 
-use crate::paths;
+use crate::{paths, syntax};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathRef {
@@ -30,16 +30,9 @@ pub fn path_refs(root: &SyntaxNode, file_path: &str, flake_root: Option<&str>) -
                 let Some(path) = ast::PathRel::cast(node.clone()) else {
                     continue;
                 };
-                let mut text = String::new();
-                for part in path.parts() {
-                    match part {
-                        InterpolPart::Literal(lit) => text.push_str(lit.text()),
-                        InterpolPart::Interpolation(_) => {
-                            text.clear();
-                            break;
-                        }
-                    }
-                }
+                let Some(text) = syntax::static_path(&ast::Expr::PathRel(path)) else {
+                    continue;
+                };
                 if text.is_empty() {
                     continue;
                 }
@@ -78,7 +71,7 @@ pub fn path_refs(root: &SyntaxNode, file_path: &str, flake_root: Option<&str>) -
 
 /// `"${self}/rel"` or `"${inputs.self}/rel"`: the relative path, and the string as written.
 fn self_relative(s: &ast::Str) -> Option<(String, String)> {
-    let parts: Vec<InterpolPart<String>> = s.normalized_parts();
+    let parts: Vec<InterpolPart<String>> = syntax::string_parts(s)?;
     let [InterpolPart::Interpolation(first), InterpolPart::Literal(rest)] = parts.as_slice() else {
         return None;
     };
@@ -118,4 +111,22 @@ fn is_path_exists_argument(node: &SyntaxNode) -> bool {
         _ => None,
     };
     name.as_deref() == Some("pathExists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_strings_and_paths_do_not_panic() {
+        // rnix's own part accessors panic on error nodes inside strings and paths.
+        for text in [
+            "{i=\"{",
+            "{ a = \"${self}/x\"${[; b = ./p; }",
+            "[ ./a/${ \"${[ ]",
+        ] {
+            let parsed = syntax::parse(text);
+            path_refs(&parsed.root(), "/f.nix", Some("/"));
+        }
+    }
 }

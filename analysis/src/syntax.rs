@@ -291,13 +291,56 @@ pub fn attrpath_segments(path: &ast::Attrpath) -> Option<Vec<(String, TextRange)
 /// The value of a string literal without interpolations.
 pub fn static_string(s: &ast::Str) -> Option<String> {
     let mut out = String::new();
-    for part in s.normalized_parts() {
+    for part in string_parts(s)? {
         match part {
             ast::InterpolPart::Literal(lit) => out.push_str(&lit),
             ast::InterpolPart::Interpolation(_) => return None,
         }
     }
     Some(out)
+}
+
+/// The parts of a string with `''` indentation stripped (`Str::normalized_parts`), or `None`
+/// for a string holding a syntax error, where rnix's own accessors panic.
+pub fn string_parts(s: &ast::Str) -> Option<Vec<ast::InterpolPart<String>>> {
+    let well_formed = s.syntax().children_with_tokens().all(|child| match child {
+        rowan::NodeOrToken::Token(t) => matches!(
+            t.kind(),
+            SyntaxKind::TOKEN_STRING_START
+                | SyntaxKind::TOKEN_STRING_END
+                | SyntaxKind::TOKEN_STRING_CONTENT
+        ),
+        rowan::NodeOrToken::Node(n) => n.kind() == SyntaxKind::NODE_INTERPOL,
+    });
+    well_formed.then(|| s.normalized_parts())
+}
+
+/// The text of a path literal without interpolations (`./a/b.nix`), or `None` (also for a path
+/// holding a syntax error, where rnix's `parts()` panics).
+pub fn static_path(expr: &ast::Expr) -> Option<String> {
+    let node = match expr {
+        ast::Expr::PathRel(p) => p.syntax(),
+        ast::Expr::PathAbs(p) => p.syntax(),
+        ast::Expr::PathHome(p) => p.syntax(),
+        _ => return None,
+    };
+    let mut text = String::new();
+    for child in node.children_with_tokens() {
+        match child {
+            rowan::NodeOrToken::Token(t)
+                if matches!(
+                    t.kind(),
+                    SyntaxKind::TOKEN_PATH_ABS
+                        | SyntaxKind::TOKEN_PATH_REL
+                        | SyntaxKind::TOKEN_PATH_HOME
+                ) =>
+            {
+                text.push_str(t.text())
+            }
+            _ => return None,
+        }
+    }
+    Some(text)
 }
 
 /// Strips parentheses around an expression.
