@@ -10,6 +10,7 @@ use salsa::{Durability, Setter};
 
 use crate::config::ConfigSet;
 use crate::git::GitState;
+use crate::options::index::{OptionIndex, SourceOptions};
 use crate::paths;
 
 /// One file of the workspace: a `.nix` file or a `flake.lock`.
@@ -32,6 +33,11 @@ pub struct Workspace {
     pub disk: Arc<DiskState>,
     #[returns(ref)]
     pub config: Arc<ConfigSet>,
+    /// The jetpack-nixos option declarations the loader resolved, by flake directory (and, for
+    /// files in no flake, by the explicit source directory). A flake without an entry is
+    /// checked against the bundled index.
+    #[returns(ref)]
+    pub option_sources: Arc<BTreeMap<String, Arc<SourceOptions>>>,
 }
 
 /// Which paths exist on disk, as far as the loader looked. The loader stats the targets of the
@@ -103,6 +109,7 @@ impl RootDatabase {
             Arc::default(),
             Arc::default(),
             Arc::default(),
+            Arc::default(),
         )
         .new(&db);
         db.workspace = Some(ws);
@@ -118,6 +125,7 @@ pub struct Change {
     pub git: Option<GitState>,
     pub disk: Option<DiskState>,
     pub config: Option<ConfigSet>,
+    pub option_sources: Option<BTreeMap<String, Arc<SourceOptions>>>,
 }
 
 impl Change {
@@ -204,6 +212,13 @@ impl AnalysisHost {
                     .to(Arc::new(disk));
             }
         }
+        if let Some(sources) = change.option_sources {
+            if **ws.option_sources(db) != sources {
+                ws.set_option_sources(db)
+                    .with_durability(Durability::HIGH)
+                    .to(Arc::new(sources));
+            }
+        }
         if let Some(config) = change.config {
             if **ws.config(db) != config {
                 ws.set_config(db)
@@ -278,6 +293,78 @@ pub fn lock_file(
     file: SourceFile,
 ) -> Result<crate::lock::LockFile, crate::lock::LockError> {
     crate::lock::parse_lock(file.text(db))
+}
+
+/// The option declarations, renames and imports of one Nix file.
+#[salsa::tracked(returns(ref))]
+pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOptions {
+    crate::options::extract_file(file.path(db), file.text(db))
+}
+
+/// The option settings under the jetpack namespaces in one Nix file.
+#[salsa::tracked(returns(ref))]
+pub fn file_settings(db: &dyn Db, file: SourceFile) -> Vec<crate::settings::Setting> {
+    crate::settings::jetpack_settings(&parse_file(db, file).root())
+}
+
+/// The option index of a flake: its jetpack-nixos source (or the bundled index) plus what the
+/// flake's own modules declare under the jetpack namespaces.
+#[salsa::tracked(returns(ref))]
+pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex> {
+    let root = paths::parent(flake_nix.path(db)).to_string();
+    let ws = db.workspace();
+    let source = ws
+        .option_sources(db)
+        .get(&root)
+        .cloned()
+        .unwrap_or_else(crate::options::bundled_source);
+    let mut extra = Vec::new();
+    let start = if root == "/" {
+        root.clone()
+    } else {
+        format!("{root}/")
+    };
+    for (path, &file) in ws.files(db).range(start..) {
+        if paths::strip_dir(path, &root).is_none() {
+            break;
+        }
+        if path.ends_with(".nix") {
+            let declared = &file_options(db, file).options;
+            extra.extend(
+                declared
+                    .iter()
+                    .filter(|d| crate::options::index::extends_jetpack(d))
+                    .cloned(),
+            );
+        }
+    }
+    Arc::new(OptionIndex::new(&source, extra))
+}
+
+/// The option index for a file: its flake's, or for a file in no flake the bundled index plus
+/// the file's own declarations.
+pub fn option_index_for(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
+    match flake_context(db, file.path(db)) {
+        Some(flake) => flake_option_index(db, flake.flake_nix).clone(),
+        None => {
+            // Outside a flake only an explicit source applies, keyed by its directory.
+            let ws = db.workspace();
+            let explicit = ws
+                .config(db)
+                .for_file(file.path(db))
+                .jetpack_source
+                .as_ref();
+            let source = explicit
+                .and_then(|dir| ws.option_sources(db).get(dir).cloned())
+                .unwrap_or_else(crate::options::bundled_source);
+            let own = file_options(db, file)
+                .options
+                .iter()
+                .filter(|d| crate::options::index::extends_jetpack(d))
+                .cloned();
+            Arc::new(OptionIndex::new(&source, own))
+        }
+    }
 }
 
 /// The static path references of a Nix file.

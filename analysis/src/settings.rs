@@ -61,6 +61,8 @@ pub struct Setting {
     pub key_len: usize,
     pub value: Value,
     pub value_range: TextRange,
+    /// Set under `mkIf` (anywhere above it): it may not apply.
+    pub conditional: bool,
 }
 
 impl Setting {
@@ -83,6 +85,7 @@ pub fn jetpack_settings(root: &SyntaxNode) -> Vec<Setting> {
     let mut walker = Walker {
         out: &mut out,
         depth: 0,
+        conditional: false,
     };
     walker.module(expr);
     out
@@ -91,6 +94,8 @@ pub fn jetpack_settings(root: &SyntaxNode) -> Vec<Setting> {
 struct Walker<'a> {
     out: &'a mut Vec<Setting>,
     depth: u32,
+    /// Inside a `mkIf`.
+    conditional: bool,
 }
 
 /// Function names whose last argument is the module value itself.
@@ -135,10 +140,13 @@ impl Walker<'_> {
                 }
             }
             other => {
-                if let Some(inner) = transparent_inner(&other) {
+                if let Some((name, inner)) = transparent_inner(&other) {
+                    let was = self.conditional;
+                    self.conditional |= name == "mkIf";
                     for e in inner {
                         self.module(e);
                     }
+                    self.conditional = was;
                 }
             }
         }
@@ -241,10 +249,13 @@ impl Walker<'_> {
             other => {
                 let transparent = transparent_inner(other);
                 match transparent {
-                    Some(inner) if !inner.is_empty() => {
+                    Some((name, inner)) if !inner.is_empty() => {
+                        let was = self.conditional;
+                        self.conditional |= name == "mkIf";
                         for e in inner {
                             self.value(&path, &ranges, &[], e);
                         }
+                        self.conditional = was;
                     }
                     _ if in_namespace(&path) => {
                         let value = literal(other);
@@ -271,6 +282,7 @@ impl Walker<'_> {
             key_len,
             value,
             value_range,
+            conditional: self.conditional,
         });
     }
 }
@@ -290,7 +302,7 @@ fn in_namespace(path: &[String]) -> bool {
 
 /// The module values inside `mkIf cond X`, `mkDefault X`, `mkOverride 50 X`, `mkMerge [ X Y ]`
 /// (and their `lib.` forms), for walking through them; `None` when `expr` is no such call.
-fn transparent_inner(expr: &ast::Expr) -> Option<Vec<ast::Expr>> {
+fn transparent_inner(expr: &ast::Expr) -> Option<(String, Vec<ast::Expr>)> {
     let ast::Expr::Apply(apply) = expr else {
         return None;
     };
@@ -308,19 +320,20 @@ fn transparent_inner(expr: &ast::Expr) -> Option<Vec<ast::Expr>> {
     }
     let arg = apply.argument()?;
     if name == "mkMerge" {
-        return match unparen(arg) {
-            ast::Expr::List(list) => Some(list.items().collect()),
-            _ => Some(Vec::new()),
+        let items = match unparen(arg) {
+            ast::Expr::List(list) => list.items().collect(),
+            _ => Vec::new(),
         };
+        return Some((name, items));
     }
-    Some(vec![arg])
+    Some((name, vec![arg]))
 }
 
 /// The literal value of an expression, `Value::Expr` when it is computed. `mkDefault x` and
 /// friends are looked through.
 pub fn literal(expr: &ast::Expr) -> Value {
     let expr = unparen(expr.clone());
-    if let Some(inner) = transparent_inner(&expr) {
+    if let Some((_, inner)) = transparent_inner(&expr) {
         return match inner.as_slice() {
             [one] => literal(one),
             _ => Value::Expr,

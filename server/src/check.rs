@@ -13,9 +13,14 @@ use analysis::syntax::{ColumnUnit, LineIndex};
 use analysis::TextRange;
 use rayon::prelude::*;
 
+use crate::jetpack_source;
 use crate::load::{self, ConfigLoader, ReadIssue};
 use crate::render::{self, Format};
 use crate::report::{OutputDiagnostic, OutputEdit, OutputFix, Pos, Report};
+
+/// Above this many files, a flake's other modules are not loaded as context for the option
+/// index (a monorepo); only the checked files are.
+const MAX_CONTEXT_FILES: usize = 5000;
 
 /// Rules whose fixes `--fix` applies: the ones whose fix cannot change what the flake means.
 pub const FIXABLE_BY_CLI: &[Rule] = &[
@@ -179,15 +184,31 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
     // Each target plus the flake.nix / flake.lock of its flake, for context.
     let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
     let mut dirs = BTreeSet::new();
+    let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
     for target in targets {
         let dir = target.parent().unwrap_or(Path::new("/")).to_path_buf();
         configs.discover(&dir).map_err(|e| Fatal(e.0))?;
         if let Some(root) = load::flake_root_of(target) {
-            for name in ["flake.nix", "flake.lock"] {
-                let path = root.join(name);
-                if path.is_file() {
-                    to_read.entry(path).or_insert(false);
+            if !flake_roots.contains(&root) {
+                for name in ["flake.nix", "flake.lock"] {
+                    let path = root.join(name);
+                    if path.is_file() {
+                        to_read.entry(path).or_insert(false);
+                    }
                 }
+                // The flake's other modules, as context: the options they declare under the
+                // jetpack namespaces extend the index (users add their own `som` values).
+                let mut context = BTreeSet::new();
+                walk(&root, &mut context);
+                if context.len() <= MAX_CONTEXT_FILES {
+                    for path in context
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "nix"))
+                    {
+                        to_read.entry(path).or_insert(false);
+                    }
+                }
+                flake_roots.insert(root.clone());
             }
             dirs.insert(root);
         }
@@ -227,7 +248,10 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
             Err(_) => {}
         }
     }
-    let jetpack_source = options.jetpack_source.as_ref().map(|p| load::vfs_path(p));
+    let jetpack_source = options
+        .jetpack_source
+        .as_ref()
+        .map(|p| load::vfs_path(&std::path::absolute(p).unwrap_or_else(|_| p.clone())));
     change.config = Some(configs.config_set(|config: &mut Config| {
         if options.select.is_some() {
             config.select.clone_from(&options.select);
@@ -237,8 +261,35 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
             config.jetpack_source = Some(source.clone());
         }
     }));
-    let (git, git_problems) = load::load_git(&dirs);
+    let (git, mut warnings) = load::load_git(&dirs);
     change.git = Some(git);
+    let config_set = change.config.clone().unwrap_or_default();
+    let mut sources = BTreeMap::new();
+    for root in &flake_roots {
+        let explicit = config_set
+            .for_file(&load::vfs_path(&root.join("flake.nix")))
+            .jetpack_source
+            .clone();
+        if let Some(found) = jetpack_source::resolve(root, explicit.as_deref(), &mut warnings) {
+            sources.insert(load::vfs_path(root), Arc::new(found));
+        }
+    }
+    // Files in no flake use an explicit source only, keyed by its directory.
+    for path in &target_paths {
+        if load::flake_root_of(Path::new(path)).is_some() {
+            continue;
+        }
+        if let Some(dir) = config_set.for_file(path).jetpack_source.clone() {
+            if let std::collections::btree_map::Entry::Vacant(slot) = sources.entry(dir.clone()) {
+                if let Some(found) =
+                    jetpack_source::resolve(Path::new(&dir), Some(&dir), &mut warnings)
+                {
+                    slot.insert(Arc::new(found));
+                }
+            }
+        }
+    }
+    change.option_sources = Some(sources);
     let mut host = AnalysisHost::default();
     host.apply_change(change);
     let targets = {
@@ -256,7 +307,7 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
         targets,
         load_findings,
         unreadable,
-        warnings: git_problems,
+        warnings,
     })
 }
 

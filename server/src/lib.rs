@@ -7,6 +7,7 @@
 pub mod check;
 pub mod git_index;
 pub mod inputs;
+pub mod jetpack_source;
 pub mod load;
 pub mod render;
 pub mod report;

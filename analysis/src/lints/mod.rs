@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::paths;
 use crate::syntax::Parsed;
 
+mod options_common;
 mod outputs_common;
 mod suppression;
 
@@ -72,6 +73,14 @@ rules! {
         "a path to a file that git does not track, so the flake cannot see it";
     MissingFile => missing_file, "missing-file", Error,
         "a path to a file or directory that does not exist";
+    UnknownOption => unknown_option, "unknown-option", Error,
+        "a jetpack-nixos option that does not exist";
+    RenamedOption => renamed_option, "renamed-option", Warning,
+        "a jetpack-nixos option path that was renamed";
+    InvalidOptionValue => invalid_option_value, "invalid-option-value", Error,
+        "a literal value that the option's type rejects";
+    JetpackIncompatible => jetpack_incompatible, "jetpack-incompatible", Error,
+        "settings that jetpack-nixos's own assertions reject together";
     UnusedSuppression => unused_suppression, "unused-suppression", Warning,
         "a `flakelint: ignore` comment that silences nothing";
 }
@@ -197,6 +206,10 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             syntax_error::check(&mut ctx);
             missing_file::check(&mut ctx);
             untracked_file::check(&mut ctx);
+            unknown_option::check(&mut ctx);
+            renamed_option::check(&mut ctx);
+            invalid_option_value::check(&mut ctx);
+            jetpack_incompatible::check(&mut ctx);
             if kind == FileKind::FlakeNix {
                 invalid_input_url::check(&mut ctx);
                 follows_target_missing::check(&mut ctx);

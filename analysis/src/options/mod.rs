@@ -7,6 +7,7 @@
 //! file texts.
 
 mod extract;
+pub mod index;
 #[cfg(test)]
 mod tests;
 
@@ -15,6 +16,26 @@ use std::fmt;
 use rowan::TextRange;
 
 pub use extract::{extract_file, extract_tree};
+
+/// The bundled index as a source of declarations.
+pub fn bundled_source() -> std::sync::Arc<index::SourceOptions> {
+    static BUNDLED: std::sync::OnceLock<std::sync::Arc<index::SourceOptions>> =
+        std::sync::OnceLock::new();
+    BUNDLED
+        .get_or_init(|| {
+            std::sync::Arc::new(index::SourceOptions {
+                source: index::OptionSource {
+                    kind: index::SourceKind::Bundled,
+                    path: None,
+                    rev: None,
+                },
+                options: Vec::new(),
+                renames: Vec::new(),
+                problems: Vec::new(),
+            })
+        })
+        .clone()
+}
 
 /// One `mkOption` (or `mkEnableOption`, `mkPackageOption`) declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
