@@ -2354,3 +2354,103 @@ fn inputs_deep_chains_are_cut_off() {
     ));
     assert_inputs_json(dir.path());
 }
+
+#[test]
+fn bundle_index_command() {
+    let root = repo_root();
+    check(
+        &root,
+        &[
+            "bundle-index",
+            "test-data/options/fake-jetpack",
+            "--rev",
+            "test",
+        ],
+        expect![[r##"
+            exit: 0
+            --- stdout
+            {
+              "jetpack_nixos_rev": "test",
+              "generated_by": "flakelint bundle-index",
+              "options": [
+                {"name": "hardware.toy-board.board", "type": {"enum": ["alpha", "beta"]}, "type_text": "types.enum boards", "default": "alpha", "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/default.nix", "line": 20},
+                {"name": "hardware.toy-board.enable", "type": "bool", "type_text": "types.bool", "default": false, "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/default.nix", "line": 18},
+                {"name": "hardware.toy-board.fan.curve", "type": {"listOf": "submodule"}, "type_text": "lib.types.listOf (lib.types.submodule { ... })", "default": [], "default_text": null, "internal": false, "read_only": false, "visible": false, "file": "modules/fan.nix", "line": 17},
+                {"name": "hardware.toy-board.fan.curve.*.temperature", "type": {"intsBetween": [0, 105]}, "type_text": "lib.types.ints.between 0 105", "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/fan.nix", "line": 19},
+                {"name": "hardware.toy-board.fan.\"led.color\"", "type": {"strMatching": "#[0-9a-f]{6}"}, "type_text": "lib.types.strMatching \"#[0-9a-f]{6}\"", "default": "#00ff00", "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/fan.nix", "line": 9},
+                {"name": "hardware.toy-board.fan.profile", "type": {"enum": ["quiet", "cool"]}, "type_text": "lib.types.enum [ \"quiet\" \"cool\" ]", "default": "quiet", "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/fan.nix", "line": 5},
+                {"name": "hardware.toy-board.fan.ratio", "type": "float", "type_text": "lib.types.float", "default": 0.25, "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/fan.nix", "line": 13},
+                {"name": "hardware.toy-board.hostName", "type": "str", "type_text": "types.str", "default": {"expr": "\"toy-${cfg.board}\""}, "default_text": "\"toy-${board}\"", "internal": false, "read_only": false, "visible": null, "file": "modules/default.nix", "line": 31},
+                {"name": "hardware.toy-board.kernelParams", "type": {"listOf": "str"}, "type_text": "types.listOf types.str", "default": ["console=ttyS0", "quiet"], "default_text": null, "internal": true, "read_only": false, "visible": null, "file": "modules/default.nix", "line": 37},
+                {"name": "hardware.toy-board.label", "type": {"nullOr": "str"}, "type_text": "types.nullOr types.str", "default": null, "default_text": null, "internal": false, "read_only": false, "visible": null, "file": "modules/default.nix", "line": 26},
+                {"name": "hardware.toy-board.settings", "type": {"attrsOf": {"either": ["int", "str"]}}, "type_text": "types.attrsOf (types.either types.int types.str)", "default": {"attrs": {"log.level": 2, "mode": "eco"}}, "default_text": null, "internal": false, "read_only": true, "visible": null, "file": "modules/default.nix", "line": 43}
+              ],
+              "renames": [
+                {"from": "hardware.toy-board.legacyBoot", "to": null, "kind": "removed", "message": "Legacy boot was dropped.", "file": "modules/default.nix", "line": 14},
+                {"from": "hardware.toy-board.model", "to": "hardware.toy-board.board", "kind": "renamed", "message": null, "file": "modules/default.nix", "line": 13}
+              ]
+            }
+            --- stderr
+            flakelint: warning: modules/default.nix:12: cannot read the imported `modules/absent.nix` (nor `modules/absent.nix/default.nix`)
+            flakelint: 11 options, 2 renames from 2 files
+        "##]],
+    );
+
+    // `--output` writes the same text to a file, and says nothing on stdout.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("index.json");
+    let to_stdout = flakelint(
+        &root,
+        &[
+            "bundle-index",
+            "test-data/options/fake-jetpack",
+            "--rev",
+            "test",
+        ],
+    );
+    let to_file = flakelint(
+        &root,
+        &[
+            "bundle-index",
+            "test-data/options/fake-jetpack",
+            "--rev",
+            "test",
+            "--output",
+            &file.to_string_lossy(),
+        ],
+    );
+    assert_eq!(to_file.status.code(), Some(0));
+    assert!(to_file.stdout.is_empty());
+    assert_eq!(fs::read(&file).unwrap(), to_stdout.stdout);
+    let decoded = analysis::options::bundled::decode(&fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(decoded.rev, "test");
+
+    // Hidden from the help; a directory without `modules/default.nix` is a usage error.
+    let help = flakelint(&root, &["--help"]);
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("bundle-index"));
+    check(
+        tmp.path(),
+        &["bundle-index", ".", "--rev", "x"],
+        expect![[r#"
+            exit: 2
+            --- stdout
+            --- stderr
+            flakelint: ./modules/default.nix: no such file; expected a jetpack-nixos checkout
+        "#]],
+    );
+    check(
+        tmp.path(),
+        &["bundle-index", "."],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        error: the following required arguments were not provided:
+          --rev <COMMIT>
+
+        Usage: flakelint bundle-index --rev <COMMIT> <DIR>
+
+        For more information, try '--help'.
+    "#]],
+    );
+}

@@ -33,6 +33,22 @@ enum Command {
     /// Show the inputs locked in flake.lock as a tree: locked revisions and dates, follows,
     /// duplicated repositories
     Inputs(InputsArgs),
+    /// Generate the bundled option index from a jetpack-nixos checkout (for flakelint's
+    /// developers: `analysis/src/options/bundled.json`)
+    #[command(hide = true)]
+    BundleIndex(BundleIndexArgs),
+}
+
+#[derive(clap::Args)]
+struct BundleIndexArgs {
+    /// A jetpack-nixos checkout (its NixOS module is `modules/default.nix`)
+    dir: PathBuf,
+    /// The commit the checkout is at, recorded in the index
+    #[arg(long, value_name = "COMMIT")]
+    rev: String,
+    /// Write the index to this file instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -110,6 +126,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { name } => run_rule(name.as_deref()),
         Command::Inputs(args) => run_inputs(args),
+        Command::BundleIndex(args) => run_bundle_index(args),
     };
     ExitCode::from(code)
 }
@@ -168,6 +185,52 @@ fn run_inputs(args: InputsArgs) -> u8 {
         json: args.json,
     };
     with_stdout(|out| inputs::run(&options, out, &mut std::io::stderr()))
+}
+
+/// Extracts the option tree of `<DIR>/modules/default.nix`, naming files relative to `<DIR>`, and
+/// writes its bundled index. Extraction problems are warnings on stderr; a missing entry module or
+/// an unwritable output exits with 2.
+fn run_bundle_index(args: BundleIndexArgs) -> u8 {
+    use analysis::options::{bundled, extract_tree};
+    use std::collections::HashMap;
+
+    const ENTRY: &str = "modules/default.nix";
+    let entry = args.dir.join(ENTRY);
+    if !entry.is_file() {
+        return fatal(&format!(
+            "{}: no such file; expected a jetpack-nixos checkout",
+            entry.display()
+        ));
+    }
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let tree = extract_tree(ENTRY, &mut |path| {
+        let text = std::fs::read_to_string(args.dir.join(path)).ok()?;
+        texts.insert(path.to_string(), text.clone());
+        Some(text)
+    });
+    for problem in &tree.problems {
+        eprintln!("flakelint: warning: {problem}");
+    }
+    let json = bundled::encode(&args.rev, &tree, |path| texts.get(path).cloned());
+    eprintln!(
+        "flakelint: {} options, {} renames from {} files",
+        tree.options.len(),
+        tree.renames.len(),
+        tree.files.len()
+    );
+    match &args.output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(json.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => 0,
+                Err(e) => fatal(&format!("cannot write to stdout: {e}")),
+            }
+        }
+        Some(path) => match std::fs::write(path, json) {
+            Ok(()) => 0,
+            Err(e) => fatal(&format!("cannot write {}: {e}", path.display())),
+        },
+    }
 }
 
 /// Runs a command over a buffered stdout; a fatal error is printed and exits with 2.

@@ -5,7 +5,11 @@
 //! name) is understood; anything computed is kept as text (`OptionType::Unknown`,
 //! `DefaultValue::Expr`) or reported in `problems`, never guessed. No IO: the caller hands in the
 //! file texts.
+//!
+//! [`bundled`] holds the index compiled into the binary for when no jetpack-nixos source is on
+//! disk: this extractor's output for one jetpack-nixos commit, as JSON.
 
+pub mod bundled;
 mod extract;
 pub mod index;
 #[cfg(test)]
