@@ -24,6 +24,7 @@ const MAX_CONTEXT_FILES: usize = 5000;
 
 /// Rules whose fixes `--fix` applies: the ones whose fix cannot change what the flake means.
 pub const FIXABLE_BY_CLI: &[Rule] = &[
+    Rule::RenamedOption,
     Rule::DeprecatedOutput,
     Rule::InvalidSystem,
     Rule::MissingFollows,

@@ -265,3 +265,30 @@ pub fn is_forwarding(rename: &RenameDecl) -> bool {
 
 /// A shared, cheaply cloned index.
 pub type SharedIndex = Arc<OptionIndex>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_lookups() {
+        let index = OptionIndex::new(&crate::options::bundled_source(), Vec::new());
+        let path = |s: &str| s.split('.').map(String::from).collect::<Vec<_>>();
+        assert!(index.has_namespace(&["hardware", "nvidia-jetpack"]));
+        assert!(matches!(
+            index.lookup(&path("hardware.nvidia-jetpack.som")),
+            Lookup::Option(_)
+        ));
+        assert!(matches!(
+            index.lookup(&path("hardware.nvidia-jetpack.somm")),
+            Lookup::Unknown { known: 2, .. }
+        ));
+        assert!(matches!(
+            index.lookup(&path("hardware.nvidia-jetpack.firmware")),
+            Lookup::Namespace
+        ));
+        assert!(index
+            .rename_of(&path("hardware.nvidia-jetpack.bootloader.autoUpdate"))
+            .is_some());
+    }
+}

@@ -27,14 +27,15 @@ pub fn bundled_source() -> std::sync::Arc<index::SourceOptions> {
         std::sync::OnceLock::new();
     BUNDLED
         .get_or_init(|| {
+            let data = bundled::bundled();
             std::sync::Arc::new(index::SourceOptions {
                 source: index::OptionSource {
                     kind: index::SourceKind::Bundled,
                     path: None,
-                    rev: None,
+                    rev: Some(data.rev.clone()),
                 },
-                options: Vec::new(),
-                renames: Vec::new(),
+                options: data.options.clone(),
+                renames: data.renames.clone(),
                 problems: Vec::new(),
             })
         })
