@@ -216,12 +216,14 @@ impl LockFile {
     /// path. Breadth-first over direct node edges only: a `follows` leads to a node that has its
     /// own direct path. Order: by path length, then by input order in the file.
     pub fn walk(&self) -> Vec<Reached> {
-        let mut out = Vec::new();
+        // Breadth first with parent links; paths are built at the end, so a long chain of
+        // inputs costs its length once per node rather than copies at every step.
+        let mut reached: Vec<(usize, &str, &str)> = Vec::new(); // (parent + 1, input, node)
         let mut seen = BTreeSet::new();
         seen.insert(self.root.as_str());
         let mut queue = VecDeque::new();
-        queue.push_back((self.root.as_str(), Vec::new()));
-        while let Some((name, path)) = queue.pop_front() {
+        queue.push_back((self.root.as_str(), 0usize));
+        while let Some((name, parent)) = queue.pop_front() {
             let Some(node) = self.node(name) else {
                 continue;
             };
@@ -232,16 +234,27 @@ impl LockFile {
                 if !self.nodes.contains_key(target) || !seen.insert(target.as_str()) {
                     continue;
                 }
-                let mut next: Vec<String> = path.clone();
-                next.push(input.clone());
-                out.push(Reached {
-                    path: next.clone(),
-                    node: target.clone(),
-                });
-                queue.push_back((target.as_str(), next));
+                reached.push((parent, input.as_str(), target.as_str()));
+                queue.push_back((target.as_str(), reached.len()));
             }
         }
-        out
+        reached
+            .iter()
+            .map(|&(parent, input, node)| {
+                let mut path = vec![input.to_string()];
+                let mut at = parent;
+                while at > 0 {
+                    let (up, name, _) = reached[at - 1];
+                    path.push(name.to_string());
+                    at = up;
+                }
+                path.reverse();
+                Reached {
+                    path,
+                    node: node.to_string(),
+                }
+            })
+            .collect()
     }
 
     /// Nodes that hold a second copy of a root input's repository: reachable only through other
@@ -490,6 +503,10 @@ fn opening(range: TextRange) -> TextRange {
 
 /// Reads a lock of version 5 to 7. Every error is located at the offending JSON value (a
 /// missing key at its object's opening brace).
+/// More nodes than this is not a lock Nix wrote for a real flake; the walks over the graph
+/// would only burn time and memory on it.
+pub const MAX_NODES: usize = 5000;
+
 pub fn parse_lock(text: &str) -> Result<LockFile, LockError> {
     let top = json::parse(text).map_err(|e| {
         lock_error(
@@ -562,6 +579,15 @@ pub fn parse_lock(text: &str) -> Result<LockFile, LockError> {
         )
     })?;
 
+    if members.len() > MAX_NODES {
+        return Err(lock_error(
+            nodes_value.range,
+            format!(
+                "flake.lock has {} nodes; flakelint reads locks of up to {MAX_NODES} (real locks hold a few hundred)",
+                members.len()
+            ),
+        ));
+    }
     let mut nodes = BTreeMap::new();
     // Where each input naming a node is, to check afterwards that the node exists.
     let mut node_refs: Vec<(String, String, String, TextRange)> = Vec::new();

@@ -27,19 +27,46 @@ impl Parsed {
     }
 }
 
-/// Deeper nesting than this is not parsed: rnix recurses per level and would overflow the stack
-/// long before any real configuration gets near it.
-pub const MAX_NESTING: usize = 1000;
+/// How deep a file's syntax tree may get before it is not parsed: rnix and rowan recurse per
+/// level (parsing, comparing and dropping trees), so a hostile file (`1 + 1 + ...` 50,000 times,
+/// 100,000 `[`) would overflow the stack or take quadratic time. Real configurations stay far
+/// below this.
+pub const MAX_DEPTH: usize = 3000;
 
 pub fn parse(text: &str) -> Parsed {
-    // A byte scan over-approximates nesting (brackets in strings count too) at memory speed;
-    // only a file that fails it is tokenized to know for sure.
-    if rough_nesting(text) > MAX_NESTING {
-        let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(text).collect();
-        if let Some(offset) = too_deep(&tokens) {
-            return unparsed(tokens, offset);
-        }
+    if !may_be_deep(text) {
+        return parse_unguarded(text);
     }
+    // A file that could be that deep: tokens first (a chain estimate rejects the hostile ones
+    // before rnix spends quadratic time on them), then the parse on a thread with a large stack,
+    // where a tree found too deep is also dropped.
+    let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(text).collect();
+    if let Some(offset) = too_deep(&tokens) {
+        return unparsed(tokens, offset);
+    }
+    let owned = text.to_string();
+    let guarded = std::thread::Builder::new()
+        .stack_size(GUARD_STACK)
+        .spawn(move || {
+            let parsed = parse_unguarded(&owned);
+            if tree_depth(&parsed.root()) > MAX_DEPTH {
+                None
+            } else {
+                Some(parsed)
+            }
+        })
+        .ok()
+        .and_then(|handle| handle.join().ok());
+    match guarded {
+        Some(Some(parsed)) => parsed,
+        _ => unparsed(tokens, TextSize::from(0)),
+    }
+}
+
+/// The stack of the thread that parses suspicious files: reserved, not committed, memory.
+const GUARD_STACK: usize = 512 * 1024 * 1024;
+
+fn parse_unguarded(text: &str) -> Parsed {
     let parse = rnix::Root::parse(text);
     let end = TextSize::of(text);
     let errors = parse
@@ -53,41 +80,159 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
-fn rough_nesting(text: &str) -> usize {
+/// The depth of a tree, walked without recursion.
+fn tree_depth(root: &SyntaxNode) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
+    for event in root.preorder() {
+        match event {
+            rowan::WalkEvent::Enter(_) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            rowan::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    max
+}
+
+/// Whether a text may hold a very deep tree: large, deeply bracketed, or with a long stretch
+/// without `;`, `,` or a bracket (where long chains hide).
+fn may_be_deep(text: &str) -> bool {
+    if text.len() > 64 * 1024 {
+        return true;
+    }
+    let (mut depth, mut run) = (0usize, 0usize);
     for b in text.bytes() {
         match b {
             b'{' | b'[' | b'(' => {
                 depth += 1;
-                max = max.max(depth);
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    // `let` opens a level without a bracket.
-    max + text.matches("let").count()
-}
-
-/// The offset where nesting first exceeds [`MAX_NESTING`], if it does.
-fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
-    use SyntaxKind::*;
-    let mut depth = 0usize;
-    let mut offset = TextSize::from(0);
-    for (kind, text) in tokens {
-        match kind {
-            TOKEN_L_BRACE | TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_INTERPOL_START | TOKEN_LET => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(offset);
+                run = 0;
+                if depth > MAX_DEPTH / 4 {
+                    return true;
                 }
             }
-            TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_INTERPOL_END | TOKEN_IN => {
-                depth = depth.saturating_sub(1)
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                run = 0;
             }
-            _ => {}
+            b';' | b',' => run = 0,
+            _ => {
+                run += 1;
+                if run > MAX_DEPTH {
+                    return true;
+                }
+            }
         }
+    }
+    false
+}
+
+/// The offset where the tree's depth would first exceed [`MAX_DEPTH`], estimated from the
+/// tokens: each open bracket is a level, and so is each term of a chain of operators or
+/// applications and each `x:`, `with`, `assert`, `if`, `else` and `let ... in` (a list's
+/// elements are siblings, not a chain).
+fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
+    use SyntaxKind::*;
+    struct Level {
+        kind: SyntaxKind,
+        run: usize,
+        /// `with x;` / `assert x;` headers whose `;` does not end the chain.
+        headers: usize,
+        /// Inside `inherit a b c;`, whose names are siblings.
+        inherit: bool,
+    }
+    let level = |kind| Level {
+        kind,
+        run: 0,
+        headers: 0,
+        inherit: false,
+    };
+    let mut stack = vec![level(TOKEN_L_PAREN)];
+    let mut total = 0usize;
+    let mut offset = TextSize::from(0);
+    let mut prev_ends_operand = false;
+    for (kind, text) in tokens {
+        let here = offset;
         offset += TextSize::of(*text);
+        if matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
+            continue;
+        }
+        let starts_operand = matches!(
+            kind,
+            TOKEN_IDENT
+                | TOKEN_INTEGER
+                | TOKEN_FLOAT
+                | TOKEN_STRING_START
+                | TOKEN_PATH_ABS
+                | TOKEN_PATH_REL
+                | TOKEN_PATH_HOME
+                | TOKEN_PATH_SEARCH
+                | TOKEN_URI
+                | TOKEN_L_BRACE
+                | TOKEN_L_BRACK
+                | TOKEN_L_PAREN
+        );
+        let top = stack.len() - 1;
+        // In a list, an operand right after another one starts a new element.
+        if stack[top].kind == TOKEN_L_BRACK && starts_operand && prev_ends_operand {
+            total -= stack[top].run;
+            stack[top].run = 0;
+        }
+        match kind {
+            TOKEN_L_BRACE | TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_INTERPOL_START | TOKEN_LET => {
+                stack.push(level(*kind));
+                total += 1;
+            }
+            TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_INTERPOL_END | TOKEN_IN => {
+                if stack.len() > 1 {
+                    let closed = stack.pop().unwrap_or(level(TOKEN_L_PAREN));
+                    total = total.saturating_sub(closed.run + 1);
+                }
+                // The body of `let ... in` nests below it.
+                if *kind == TOKEN_IN {
+                    let top = stack.len() - 1;
+                    stack[top].run += 1;
+                    total += 1;
+                }
+            }
+            TOKEN_WITH | TOKEN_ASSERT => {
+                stack[top].headers += 1;
+                stack[top].run += 1;
+                total += 1;
+            }
+            TOKEN_INHERIT => stack[top].inherit = true,
+            TOKEN_SEMICOLON if stack[top].inherit => stack[top].inherit = false,
+            TOKEN_SEMICOLON if stack[top].headers > 0 => stack[top].headers -= 1,
+            // A string's parts are its children, not a chain.
+            TOKEN_STRING_CONTENT | TOKEN_STRING_END => {}
+            _ if stack[top].inherit => {}
+            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN => {
+                total -= stack[top].run;
+                stack[top].run = 0;
+            }
+            _ => {
+                stack[top].run += 1;
+                total += 1;
+            }
+        }
+        if total > MAX_DEPTH {
+            return Some(here);
+        }
+        prev_ends_operand = matches!(
+            kind,
+            TOKEN_IDENT
+                | TOKEN_INTEGER
+                | TOKEN_FLOAT
+                | TOKEN_STRING_END
+                | TOKEN_PATH_ABS
+                | TOKEN_PATH_REL
+                | TOKEN_PATH_HOME
+                | TOKEN_PATH_SEARCH
+                | TOKEN_URI
+                | TOKEN_R_BRACE
+                | TOKEN_R_BRACK
+                | TOKEN_R_PAREN
+        );
     }
     None
 }
@@ -106,7 +251,7 @@ fn unparsed(tokens: Vec<rnix::Token<'_>>, offset: TextSize) -> Parsed {
         green: builder.finish(),
         errors: vec![SyntaxError {
             range: TextRange::empty(offset),
-            message: format!("expression nested more than {MAX_NESTING} levels deep; flakelint does not analyse this file"),
+            message: format!("expression nested more than {MAX_DEPTH} levels deep (counting brackets and chained operators); flakelint does not analyse this file"),
         }],
     }
 }
