@@ -482,12 +482,12 @@ fn fix_rewrites_files_atomically_and_keeps_permissions() {
             "deprecated-output,invalid-system",
         ],
         expect![[r#"
-        exit: 0
-        --- stdout
-        No problems found in 5 files.
-        --- stderr
-        Fixed 2 findings.
-    "#]],
+            exit: 0
+            --- stdout
+            No problems found in 5 files.
+            Fixed 2 findings.
+            --- stderr
+        "#]],
     );
     let text = fs::read_to_string(&flake).unwrap();
     assert!(text.contains("devShells.x86_64-linux.default = nixpkgs"));
@@ -680,11 +680,11 @@ fn symlink_loops_and_unreadable_files() {
         dir.path(),
         &["check", "--format", "concise"],
         expect![[r#"
-        exit: 0
-        --- stdout
-        No problems found in 2 files.
-        --- stderr
-    "#]],
+            exit: 0
+            --- stdout
+            No problems found in 1 file.
+            --- stderr
+        "#]],
     );
     // Naming a loop directly is an error about that path.
     check(

@@ -46,6 +46,8 @@ pub struct Workspace {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiskState {
     pub exists: BTreeMap<String, bool>,
+    /// For paths that pass through a symlink, where they really are.
+    pub canonical: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +58,11 @@ pub enum Existence {
 }
 
 impl DiskState {
+    /// The path with symlinks resolved, as far as the loader looked.
+    pub fn real_path<'a>(&'a self, path: &'a str) -> &'a str {
+        self.canonical.get(path).map_or(path, String::as_str)
+    }
+
     pub fn existence(&self, path: &str) -> Existence {
         match self.exists.get(path) {
             Some(true) => Existence::Exists,

@@ -844,8 +844,13 @@ pub fn same_reference(declared: &LockAttrs, original: &LockAttrs) -> bool {
                     .unwrap_or(default_host)
                     .to_ascii_lowercase()
             };
-            s(declared, "owner").eq_ignore_ascii_case(&s(original, "owner"))
-                && s(declared, "repo").eq_ignore_ascii_case(&s(original, "repo"))
+            // Older Nix kept `%2F` in a GitLab subgroup owner, newer Nix writes `/`.
+            let decoded = |attrs: &LockAttrs, key: &str| {
+                let raw = s(attrs, key);
+                percent_decode(&raw).unwrap_or(raw)
+            };
+            decoded(declared, "owner").eq_ignore_ascii_case(&decoded(original, "owner"))
+                && decoded(declared, "repo").eq_ignore_ascii_case(&decoded(original, "repo"))
                 && host(declared) == host(original)
         }
         "git" | "hg" | "tarball" => {

@@ -49,6 +49,14 @@ impl GitState {
 }
 
 impl GitRepo {
+    /// Whether `rel` itself is an index entry (a file, a symlink or a submodule), not just a
+    /// directory with entries below it.
+    pub fn has_entry(&self, rel: &str) -> bool {
+        self.tracked
+            .binary_search_by(|p| p.as_str().cmp(rel))
+            .is_ok()
+    }
+
     /// A file in the index, or a directory with a file below it in the index.
     pub fn is_tracked(&self, rel: &str) -> bool {
         if rel.is_empty() {

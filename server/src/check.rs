@@ -98,11 +98,19 @@ pub fn run(
     render::render(&report, options.format, options.color, out)
         .map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
     if options.fix && fixed_count > 0 {
-        let _ = writeln!(
-            err,
+        let line = format!(
             "Fixed {fixed_count} finding{}.",
             if fixed_count == 1 { "" } else { "s" }
         );
+        // Machine-readable formats keep stdout to themselves.
+        match options.format {
+            Format::Full | Format::Concise => {
+                let _ = writeln!(out, "{line}");
+            }
+            _ => {
+                let _ = writeln!(err, "{line}");
+            }
+        }
     }
     if !loaded.unreadable.is_empty() {
         return Ok(2);
@@ -169,10 +177,14 @@ fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
         let Some(file_type) = entry.file_type() else {
             continue;
         };
-        // A symlink to a file is linted where the link is; a dangling or looping link is not.
-        let is_file = file_type.is_file() || (file_type.is_symlink() && entry.path().is_file());
-        if is_file && is_target(entry.path()) {
+        if file_type.is_file() && is_target(entry.path()) {
             targets.insert(entry.path().to_path_buf());
+        } else if file_type.is_symlink() && entry.path().is_file() && is_target(entry.path()) {
+            // Nix reads a symlinked file where it really is (its relative paths start there):
+            // lint it there. A dangling or looping link is skipped.
+            if let Ok(real) = std::fs::canonicalize(entry.path()) {
+                targets.insert(real);
+            }
         }
     }
 }

@@ -185,6 +185,14 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
         }
         // A dangling symlink still names something, and Nix reports it differently.
         let exists = fs::symlink_metadata(&path).is_ok();
+        if exists {
+            if let Ok(real) = fs::canonicalize(&path) {
+                let real = vfs_path(&real);
+                if real != path {
+                    disk.canonical.insert(path.clone(), real);
+                }
+            }
+        }
         disk.exists.insert(path, exists);
     }
     disk

@@ -3,7 +3,7 @@
 use super::{LintCtx, Rule};
 use crate::db;
 use crate::diagnostic::{FileEdit, Fix};
-use crate::lock::{Duplicate, LockFile};
+use crate::lock::{attr_str, repo_identity, Duplicate, LockFile};
 
 pub(crate) const DOC: &str = r#"# missing-follows
 
@@ -35,6 +35,11 @@ glibc and CUDA than the rest of the system.
 ## Fix
 Add `jetpack.inputs.nixpkgs.follows = "nixpkgs";` (offered by `--fix` and the editor), then
 run `nix flake lock`. Make sure the input works with your nixpkgs release.
+
+Not reported: copies at the same revision as yours (nothing to save), forks (the nested
+input's `original` names another repository, such as a patched nixpkgs), and differently
+named inputs on another branch (an input's `nixpkgs-unstable` next to your stable `nixpkgs`),
+which are kept on purpose.
 "#;
 
 pub(crate) fn check(ctx: &mut LintCtx) {
@@ -51,7 +56,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         if input.overrides.iter().any(|o| o.path == nested && o.follows.is_some()) {
             continue;
         }
-        if !same_kind(lock, &dup) {
+        if !same_kind(lock, &dup) || !worth_following(lock, &dup) {
             continue;
         }
         let message = message(lock, &dup, &path_text);
@@ -74,6 +79,27 @@ fn is_allowed(allow: &[String], path: &[String]) -> bool {
         let entry: Vec<&str> = entry.split('/').filter(|s| !s.is_empty()).collect();
         !entry.is_empty() && entry.len() <= path.len() && entry.iter().zip(path).all(|(a, b)| a == b)
     })
+}
+
+/// Whether following would remove a real second copy without changing what the input meant:
+/// not when both copies are the same revision (nothing to remove), when the nested copy is a
+/// fork (its `original` names another repository), or when it is a differently named input
+/// on another branch (`nixpkgs-unstable` next to your stable `nixpkgs`: on purpose).
+fn worth_following(lock: &LockFile, dup: &Duplicate) -> bool {
+    let (Some(copy), Some(root)) = (lock.node(&dup.node), lock.node(&dup.root_node)) else { return false };
+    let nar = |n: &crate::lock::LockNode| n.locked.as_ref().and_then(|l| attr_str(l, "narHash")).map(String::from);
+    if nar(copy).is_some() && nar(copy) == nar(root) {
+        return false;
+    }
+    let original_id = |n: &crate::lock::LockNode| n.original.as_ref().filter(|o| attr_str(o, "type") != Some("indirect")).and_then(repo_identity);
+    if let (Some(a), Some(b)) = (original_id(copy), original_id(root)) {
+        if a != b {
+            return false;
+        }
+    }
+    let reference = |n: &crate::lock::LockNode| n.original.as_ref().and_then(|o| attr_str(o, "ref")).map(String::from);
+    let same_name = dup.path.last().is_some_and(|last| *last == dup.root_input);
+    same_name || reference(copy) == reference(root)
 }
 
 /// A flake input cannot follow a non-flake one (or the reverse) without breaking.

@@ -22,6 +22,12 @@ pub(crate) const STANDARD_OUTPUTS: &[&str] = &[
     "packages",
     "schemas",
     "templates",
+    // Singular names that tools define on purpose: flake-parts' `flakeModule` alias,
+    // home-manager's and nix-darwin's module outputs, NixOps 2's configurations.
+    "flakeModule",
+    "homeManagerModule",
+    "darwinModule",
+    "nixopsConfigurations",
 ];
 
 /// Outputs keyed by system (`packages.<system>.<name>`).

@@ -53,6 +53,10 @@ pub(crate) fn check(ctx: &mut LintCtx) {
             .copied()
             .or_else(|| closest(name, known.iter().copied(), max));
         let Some(suggestion) = suggestion else { continue };
+        // Both names defined: the other one is not a typo of this one.
+        if outputs.attrs.iter().any(|a| a.segments.first().is_some_and(|s| s.value == suggestion)) {
+            continue;
+        }
         let message = format!("`{name}` is not a standard flake output; did you mean `{suggestion}`?");
         let fix = Fix::replace(format!("rename to `{suggestion}`"), ctx.path, first.range, suggestion);
         ctx.report(Rule::UnknownOutput, first.range, message, Some(fix));

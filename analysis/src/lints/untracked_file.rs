@@ -44,14 +44,17 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         }
         // The flake can only see its own repository; paths outside it fail for other reasons.
         let Some(rel) = paths::strip_dir(&r.target, &repo.workdir) else { continue };
-        // `import ./dir` reads `dir/default.nix`: that is the file that must be tracked.
+        // `import ./dir` reads `dir/default.nix`: that is the file that must be tracked, unless
+        // the path is itself an index entry (a tracked symlink to a directory).
         let default_nix = format!("{}/default.nix", r.target);
-        let checked = if disk.existence(&default_nix) == Existence::Exists {
+        let checked = if !repo.has_entry(rel) && disk.existence(&default_nix) == Existence::Exists {
             default_nix
         } else {
             r.target.clone()
         };
-        if git.tracking(&checked) != Tracking::Untracked {
+        // A path through a tracked symlink is seen by Nix where the link points.
+        let real = disk.real_path(&checked);
+        if git.tracking(&checked) != Tracking::Untracked || (real != checked && git.tracking(real) != Tracking::Untracked) {
             continue;
         }
         let rel_checked = paths::strip_dir(&checked, &repo.workdir).unwrap_or(rel);
