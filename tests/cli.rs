@@ -2454,3 +2454,74 @@ fn bundle_index_command() {
     "#]],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `flakelint options`
+
+#[test]
+fn options_command() {
+    let dir = copy_fixture("example");
+    check(
+        dir.path(),
+        &["options", "hardware.nvidia-jetpack.carrier"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        source: jetpack-nixos 4d857d6 (bundled index)
+        hardware.nvidia-jetpack.carrierBoard  types.enum [ "generic" "devkit" "xavierNxDevkit" ]  default: "generic"  modules/default.nix:101
+        1 options
+        --- stderr
+    "#]],
+    );
+    // The flake's own declarations extend the index, and say so.
+    write(
+        dir.path(),
+        "modules/my-carrier.nix",
+        "{ lib, ... }: {\n  options.hardware.nvidia-jetpack.carrierBoard = lib.mkOption {\n    type = lib.types.enum [ \"my-carrier\" ];\n  };\n}\n",
+    );
+    let output = flakelint(
+        dir.path(),
+        &["options", "--json", "hardware.nvidia-jetpack.carrierBoard"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["source"]["kind"], "bundled");
+    let entries = doc["options"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["declared_by"], "flake");
+    assert_eq!(entries[1]["file"], "modules/my-carrier.nix");
+    assert_eq!(entries[1]["line"], 2);
+    assert_eq!(entries[1]["enum"], serde_json::json!(["my-carrier"]));
+    // The extended enum is accepted by the check.
+    write(dir.path(), "configuration.nix", "{ hardware.nvidia-jetpack.carrierBoard = \"my-carrier\"; hardware.nvidia-jetpack.som = \"orin-nx\"; }\n");
+    let check = flakelint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "invalid-option-value",
+            "configuration.nix",
+        ],
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let renamed = flakelint(
+        dir.path(),
+        &[
+            "options",
+            "--json",
+            "hardware.nvidia-jetpack.bootloader.autoUpdate",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&renamed.stdout).unwrap();
+    assert_eq!(
+        doc["options"][0]["renamed_to"],
+        "hardware.nvidia-jetpack.firmware.autoUpdate"
+    );
+}

@@ -159,7 +159,7 @@ fn is_target(path: &Path) -> bool {
 
 /// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
 /// `result*` links, never following symlinks (so loops cannot trap it).
-fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
+pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .follow_links(false)

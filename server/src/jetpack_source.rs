@@ -20,6 +20,16 @@ pub fn resolve(
     explicit: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Option<SourceOptions> {
+    resolve_with_store(flake_root, explicit, Path::new("/nix/store"), warnings)
+}
+
+/// [`resolve`] with the store directory given (tests use a temporary one).
+pub fn resolve_with_store(
+    flake_root: &Path,
+    explicit: Option<&str>,
+    store: &Path,
+    warnings: &mut Vec<String>,
+) -> Option<SourceOptions> {
     if let Some(dir) = explicit {
         let dir = flake_root.join(dir);
         match entry_of(&dir) {
@@ -43,7 +53,7 @@ pub fn resolve(
     // jetpack-nixos itself first, then any other input whose tree turns out to be a fork.
     candidates.sort_by_key(|(_, is_jetpack)| !is_jetpack);
     for (node, is_jetpack) in candidates {
-        let Some((dir, kind)) = locate(flake_root, node) else {
+        let Some((dir, kind)) = locate(flake_root, node, store) else {
             continue;
         };
         let Some(entry) = entry_of(&dir) else {
@@ -68,14 +78,15 @@ pub fn resolve(
 
 /// The directory of a locked input on this machine: a `path` input's directory, or the store
 /// path its `narHash` gives when it exists.
-fn locate(flake_root: &Path, node: &LockNode) -> Option<(PathBuf, SourceKind)> {
+fn locate(flake_root: &Path, node: &LockNode, store: &Path) -> Option<(PathBuf, SourceKind)> {
     let locked = node.locked.as_ref()?;
     if attr_str(locked, "type") == Some("path") {
         let path = flake_root.join(attr_str(locked, "path")?);
         return path.is_dir().then_some((path, SourceKind::Lock));
     }
-    let store = PathBuf::from(source_store_path(attr_str(locked, "narHash")?)?);
-    store.is_dir().then_some((store, SourceKind::Store))
+    let nix_path = source_store_path(attr_str(locked, "narHash")?)?;
+    let dir = store.join(nix_path.strip_prefix("/nix/store/")?);
+    dir.is_dir().then_some((dir, SourceKind::Store))
 }
 
 /// jetpack-nixos's NixOS module: `modules/default.nix` (its flake's `nixosModules.default`).
@@ -106,5 +117,93 @@ fn extract(dir: &Path, entry: &Path, kind: SourceKind, rev: Option<String>) -> S
         options: tree.options,
         renames: tree.renames,
         problems: tree.problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    fn fake_jetpack() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data/options/fake-jetpack")
+    }
+
+    fn lock_with(node: &str) -> String {
+        format!(
+            r#"{{"nodes": {{"root": {{"inputs": {{"nixpkgs": "nixpkgs", "jetpack": "jetpack-nixos"}}}},
+              "nixpkgs": {{"locked": {{"type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": "0302c405cd9bcb1b0e05b1b0b1c7a4f1d1b1a1b1", "narHash": "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}, "original": {{"type": "github", "owner": "NixOS", "repo": "nixpkgs"}}}},
+              "jetpack-nixos": {node}}}, "root": "root", "version": 7}}"#
+        )
+    }
+
+    #[test]
+    fn a_locked_store_path_on_disk_is_the_source() {
+        // The narHash is a vector checked with Nix 2.8 (see analysis/src/store_path.rs).
+        let store = tempfile::tempdir().unwrap();
+        copy_dir(
+            &fake_jetpack(),
+            &store.path().join("1pmb65l4shli0xi5qs4z86ga1jxwiimq-source"),
+        );
+        let flake = tempfile::tempdir().unwrap();
+        let node = r#"{"locked": {"type": "github", "owner": "anduril", "repo": "jetpack-nixos", "rev": "10effedc0ffee0000000000000000000000000000", "narHash": "sha256-i9jJgC+rnkiRG+QQ31i/KRlnOwbAnAZM/cvj73cukwU="}, "original": {"type": "github", "owner": "anduril", "repo": "jetpack-nixos"}}"#;
+        std::fs::write(flake.path().join("flake.lock"), lock_with(node)).unwrap();
+        let found = resolve_with_store(flake.path(), None, store.path(), &mut Vec::new())
+            .expect("resolved from the store");
+        assert_eq!(found.source.kind, SourceKind::Store);
+        assert_eq!(
+            found.source.rev.as_deref(),
+            Some("10effedc0ffee0000000000000000000000000000")
+        );
+        assert!(found
+            .source
+            .path
+            .unwrap()
+            .ends_with("1pmb65l4shli0xi5qs4z86ga1jxwiimq-source"));
+        assert!(!found.options.is_empty());
+        // Without the store path on disk: the bundled index.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(resolve_with_store(flake.path(), None, empty.path(), &mut Vec::new()).is_none());
+    }
+
+    #[test]
+    fn path_inputs_and_explicit_sources_win_in_order() {
+        let flake = tempfile::tempdir().unwrap();
+        copy_dir(&fake_jetpack(), &flake.path().join("vendor/jetpack-nixos"));
+        let node = r#"{"locked": {"type": "path", "path": "./vendor/jetpack-nixos", "lastModified": 1, "narHash": "sha256-RXYYld6HteiLxP7r5ntjL4Hy8GG7mDEjw8Gfdea06EM="}, "original": {"type": "path", "path": "./vendor/jetpack-nixos"}}"#;
+        std::fs::write(flake.path().join("flake.lock"), lock_with(node)).unwrap();
+        let store = tempfile::tempdir().unwrap();
+        let from_lock =
+            resolve_with_store(flake.path(), None, store.path(), &mut Vec::new()).unwrap();
+        assert_eq!(from_lock.source.kind, SourceKind::Lock);
+        let explicit_dir = tempfile::tempdir().unwrap();
+        copy_dir(&fake_jetpack(), explicit_dir.path());
+        let explicit = explicit_dir.path().to_str().unwrap();
+        let chosen =
+            resolve_with_store(flake.path(), Some(explicit), store.path(), &mut Vec::new())
+                .unwrap();
+        assert_eq!(chosen.source.kind, SourceKind::Explicit);
+        let mut warnings = Vec::new();
+        let fallback = resolve_with_store(
+            flake.path(),
+            Some("/does/not/exist"),
+            store.path(),
+            &mut warnings,
+        )
+        .unwrap();
+        assert_eq!(fallback.source.kind, SourceKind::Lock);
+        assert_eq!(warnings.len(), 1);
     }
 }

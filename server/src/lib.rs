@@ -9,5 +9,6 @@ pub mod git_index;
 pub mod inputs;
 pub mod jetpack_source;
 pub mod load;
+pub mod options_cmd;
 pub mod render;
 pub mod report;

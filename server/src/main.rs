@@ -30,6 +30,9 @@ enum Command {
         /// A rule name such as `missing-follows`
         name: Option<String>,
     },
+    /// List the jetpack-nixos options the analysis knows for the flake here (name, type,
+    /// default, enum values, declaration), and where they came from
+    Options(OptionsArgs),
     /// Show the inputs locked in flake.lock as a tree: locked revisions and dates, follows,
     /// duplicated repositories
     Inputs(InputsArgs),
@@ -49,6 +52,18 @@ struct BundleIndexArgs {
     /// Write the index to this file instead of stdout
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct OptionsArgs {
+    /// Only options whose name starts with this (`hardware.nvidia-jetpack.firmware`)
+    prefix: Option<String>,
+    /// Print one JSON object
+    #[arg(long)]
+    json: bool,
+    /// Where the jetpack-nixos source is (overrides flake.lock and `[jetpack] source`)
+    #[arg(long, value_name = "DIR")]
+    jetpack_source: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -126,6 +141,14 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { name } => run_rule(name.as_deref()),
         Command::Inputs(args) => run_inputs(args),
+        Command::Options(args) => {
+            let options = flakelint::options_cmd::OptionsArgs {
+                prefix: args.prefix,
+                json: args.json,
+                jetpack_source: args.jetpack_source,
+            };
+            with_stdout(|out| flakelint::options_cmd::run(&options, out, &mut std::io::stderr()))
+        }
         Command::BundleIndex(args) => run_bundle_index(args),
     };
     ExitCode::from(code)
