@@ -73,11 +73,17 @@ impl DiskState {
 }
 
 /// The paths whose existence the path rules ask about for one file: each reference's target and,
-/// for `import ./dir`, `dir/default.nix`.
+/// for `import ./dir`, `dir/default.nix`; for a `flake.lock`, the `flake.nix` beside it.
 pub fn paths_to_stat(db: &dyn Db, file: SourceFile) -> Vec<String> {
     path_refs(db, file)
         .iter()
-        .flat_map(|r| [r.target.clone(), format!("{}/default.nix", r.target)])
+        .flat_map(|r| {
+            let beside = (paths::file_name(&r.target) == "flake.lock")
+                .then(|| paths::join(paths::parent(&r.target), "flake.nix"));
+            [r.target.clone(), format!("{}/default.nix", r.target)]
+                .into_iter()
+                .chain(beside)
+        })
         .collect()
 }
 
@@ -381,6 +387,58 @@ pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef
     let path = file.path(db);
     let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
     crate::path_refs::path_refs(&parsed.root(), path, flake_root.as_deref())
+}
+
+/// The flake template directories one Nix file declares (`templates.default.path = ./dir`).
+#[salsa::tracked(returns(ref))]
+pub fn template_dirs(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    let parsed = parse_file(db, file);
+    crate::path_refs::template_dirs(&parsed.root(), file.path(db))
+}
+
+/// Every flake template directory that the `.nix` files of a flake declare, wherever in the
+/// flake they do it (flake-parts modules declare templates outside `flake.nix`).
+#[salsa::tracked(returns(ref))]
+pub fn flake_template_dirs(db: &dyn Db, flake_nix: SourceFile) -> Vec<String> {
+    let root = paths::parent(flake_nix.path(db));
+    let mut dirs: Vec<String> = nix_files_under(db, root)
+        .into_iter()
+        .flat_map(|file| template_dirs(db, file).iter().cloned())
+        // A flake that offers its own directory as a template is still checked.
+        .filter(|dir| dir != root && paths::strip_dir(dir, root).is_some())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// Whether a file lies in a flake template of a flake around it: a skeleton that the user
+/// completes after `nix flake init`, so its references may name files that are not there yet.
+pub fn in_flake_template(db: &dyn Db, path: &str) -> bool {
+    let files = db.workspace().files(db);
+    paths::ancestors(path)
+        .filter_map(|dir| files.get(&paths::join(dir, "flake.nix")).copied())
+        .any(|flake_nix| {
+            flake_template_dirs(db, flake_nix)
+                .iter()
+                .any(|dir| paths::strip_dir(path, dir).is_some())
+        })
+}
+
+/// The `.nix` files of the workspace in a directory or below it.
+fn nix_files_under(db: &dyn Db, dir: &str) -> Vec<SourceFile> {
+    let start = if dir == "/" {
+        dir.to_string()
+    } else {
+        format!("{dir}/")
+    };
+    db.workspace()
+        .files(db)
+        .range(start..)
+        .take_while(|(path, _)| paths::strip_dir(path, dir).is_some())
+        .filter(|(path, _)| path.ends_with(".nix"))
+        .map(|(_, &file)| file)
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,6 +13,13 @@ A path literal inside a flake in a git repository (`./x.nix`, `imports = [ ./dir
 directory which is not in git's index: never added, or ignored by `.gitignore`. Staged files
 count as tracked.
 
+Not reported, as for `missing-file`: paths tested for existence in the same file (with
+`builtins.pathExists`, `lib.pathIsDirectory`, `lib.pathIsRegularFile` or
+`lib.fileset.maybeMissing`) and everything below a tested directory; paths that are never read
+(in an attribute set's `example`, `defaultText` or `description`, or the argument of
+`toString`); anything under `.git`; and the files of a flake template
+(`templates.<name>.path`).
+
 ## Why it matters
 A flake in a git repository is copied to the Nix store from git's index, not from the
 directory: an untracked file does not exist for Nix. Evaluation then fails with
@@ -26,8 +33,9 @@ directory: an untracked file does not exist for Nix. Evaluation then fails with
 ```
 
 ## Fix
-`git add modules/camera.nix` (with `-f` if `.gitignore` matches it). Paths tested with
-`builtins.pathExists` in the same file are not reported.
+`git add modules/camera.nix` (with `-f` if `.gitignore` matches it). A file that only some
+machines have, kept out of git on purpose, belongs behind a guard:
+`lib.optional (builtins.pathExists ./local.nix) ./local.nix`.
 "#;
 
 pub(crate) fn check(ctx: &mut LintCtx) {
@@ -37,9 +45,12 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     let flake_root = flake.root(ctx.db).to_string();
     // A flake outside any repository sees every file.
     let Some(repo) = git.repo_of(&flake_root) else { return };
+    if db::in_flake_template(ctx.db, ctx.path) {
+        return;
+    }
     let refs = db::path_refs(ctx.db, ctx.file);
     for r in refs {
-        if r.guarded || disk.existence(&r.target) != Existence::Exists {
+        if r.exempt() || disk.existence(&r.target) != Existence::Exists {
             continue;
         }
         // The flake can only see its own repository; paths outside it fail for other reasons.
