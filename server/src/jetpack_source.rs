@@ -39,6 +39,30 @@ pub fn resolve_with_store(
     }
     let lock_text = std::fs::read_to_string(flake_root.join("flake.lock")).ok()?;
     let lock = parse_lock(&lock_text).ok()?;
+    let found = from_lock(flake_root, &lock, store);
+    if found.is_some() {
+        return found;
+    }
+    // The source is not here. If the lock pins a fork of jetpack-nixos, the bundled index
+    // stands in for it, marked so that options the fork adds are not called unknown.
+    let fork = lock.root_inputs().iter().find_map(|(name, _, _)| {
+        let node = lock.node(lock.input_node(&lock.root, name)?)?;
+        let ids = node.repo_identities();
+        let is_jetpack = ids.iter().any(|id| id.ends_with("/jetpack-nixos"));
+        let is_upstream = ids.iter().any(|id| id.ends_with("anduril/jetpack-nixos"));
+        (is_jetpack && !is_upstream).then(|| ids.first().cloned().unwrap_or_default())
+    })?;
+    let bundled = analysis::options::bundled_source();
+    let mut stand_in = (*bundled).clone();
+    stand_in.source.stand_in_for = Some(fork);
+    Some(stand_in)
+}
+
+fn from_lock(
+    flake_root: &Path,
+    lock: &analysis::lock::LockFile,
+    store: &Path,
+) -> Option<SourceOptions> {
     let mut candidates: Vec<(&LockNode, bool)> = Vec::new();
     for (name, _, _) in lock.root_inputs() {
         let Some(node) = lock.input_node(&lock.root, name).and_then(|n| lock.node(n)) else {
@@ -113,6 +137,7 @@ fn extract(dir: &Path, entry: &Path, kind: SourceKind, rev: Option<String>) -> S
             kind,
             path: Some(vfs_path(&root)),
             rev,
+            stand_in_for: None,
         },
         options: tree.options,
         renames: tree.renames,
@@ -176,6 +201,21 @@ mod tests {
         // Without the store path on disk: the bundled index.
         let empty = tempfile::tempdir().unwrap();
         assert!(resolve_with_store(flake.path(), None, empty.path(), &mut Vec::new()).is_none());
+    }
+
+    #[test]
+    fn a_fork_not_on_disk_gets_a_partial_stand_in() {
+        let flake = tempfile::tempdir().unwrap();
+        let node = r#"{"locked": {"type": "github", "owner": "tiiuae", "repo": "jetpack-nixos", "rev": "beecf2d7122359b17aa551d9f0aee3b73bdb891c", "narHash": "sha256-i9jJgC+rnkiRG+QQ31i/KRlnOwbAnAZM/cvj73cukwU="}, "original": {"type": "github", "owner": "tiiuae", "repo": "jetpack-nixos", "ref": "august-rebase"}}"#;
+        std::fs::write(flake.path().join("flake.lock"), lock_with(node)).unwrap();
+        let empty = tempfile::tempdir().unwrap();
+        let found = resolve_with_store(flake.path(), None, empty.path(), &mut Vec::new()).unwrap();
+        assert_eq!(found.source.kind, SourceKind::Bundled);
+        assert_eq!(
+            found.source.stand_in_for.as_deref(),
+            Some("github.com/tiiuae/jetpack-nixos")
+        );
+        assert!(found.source.is_partial());
     }
 
     #[test]

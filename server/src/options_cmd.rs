@@ -2,7 +2,8 @@
 //! the current directory — jetpack-nixos's declarations from the resolved source (or the
 //! bundled index) plus the flake's own under the jetpack namespaces — with the source named.
 //!
-//! JSON: `{"source": {"kind": "explicit|lock|store|bundled", "path": ..., "rev": ...},
+//! JSON: `{"source": {"kind": "explicit|lock|store|bundled", "path": ..., "rev": ...,
+//! "stand_in_for": null or the fork the bundled index stands in for},
 //! "options": [{"name", "type", "type_text", "enum", "default", "default_expr", "file", "line",
 //! "declared_by": "jetpack-nixos|flake", "renamed_to"}]}`; a rename is an entry whose
 //! `renamed_to` names the new option (or `""` for a removed one).
@@ -153,7 +154,12 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         }));
     }
     entries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    let source_json = json!({"kind": source.source.kind.as_str(), "path": source.source.path, "rev": source.source.rev});
+    let source_json = json!({
+        "kind": source.source.kind.as_str(),
+        "path": source.source.path,
+        "rev": source.source.rev,
+        "stand_in_for": source.source.stand_in_for,
+    });
     if args.json {
         let doc = json!({"source": source_json, "options": entries});
         writeln!(

@@ -42,6 +42,10 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         let Lookup::Option(decls) = index.lookup(&setting.path) else { continue };
         let ty = merged_type(&decls);
         let Some(problem) = rejects(&ty, &setting.value) else { continue };
+        // A fork may extend enums the bundled index knows; only its own source can tell.
+        if index.source.is_partial() && ty.enum_values().is_some() {
+            continue;
+        }
         let name = setting.path.join(".");
         let mut message = format!("`{name}` has type {}; {problem}", describe(&ty));
         let fix = match (&setting.value, ty.enum_values()) {

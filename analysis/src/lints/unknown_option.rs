@@ -15,7 +15,9 @@ does not have, in any form the setting is written (dotted, nested, inside `confi
 `mkMerge`, `mkDefault`, ...). The index is read from the jetpack-nixos source the flake uses
 (`[jetpack] source`, a `path` input, or its store path) or else the bundled index, plus the
 options the flake's own modules declare under those namespaces; the message says which. Options
-that jetpack-nixos removed (`mkRemovedOptionModule`) are reported with its explanation.
+that jetpack-nixos removed (`mkRemovedOptionModule`) are reported with its explanation. When
+`flake.lock` pins a fork of jetpack-nixos whose source is not on this machine, the bundled
+index cannot know what the fork adds, and nothing is reported as unknown.
 
 ## Why it matters
 NixOS rejects the configuration with "The option `hardware.nvidia-jetpack.somm' does not
@@ -49,6 +51,10 @@ pub(crate) fn check(ctx: &mut LintCtx) {
             if is_forwarding(rename) || rename.kind == RenameKind::Removed {
                 continue;
             }
+        }
+        // A stand-in for a fork cannot know the options the fork adds.
+        if index.source.is_partial() {
+            continue;
         }
         let Lookup::Unknown { known, siblings } = index.lookup(&setting.path) else { continue };
         let segment = &setting.path[known];

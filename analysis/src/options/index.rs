@@ -17,6 +17,9 @@ pub struct OptionSource {
     pub path: Option<String>,
     /// The jetpack-nixos revision, when known.
     pub rev: Option<String>,
+    /// The bundled index stands in for a fork that `flake.lock` pins (its source is not on
+    /// this machine): options the fork adds are unknown here, so absence proves nothing.
+    pub stand_in_for: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +46,11 @@ impl SourceKind {
 }
 
 impl OptionSource {
+    /// Whether a path missing from the index may still exist in the source really used.
+    pub fn is_partial(&self) -> bool {
+        self.stand_in_for.is_some()
+    }
+
     /// "jetpack-nixos 4d857d6 (bundled index)", for messages.
     pub fn describe(&self) -> String {
         let rev = self
@@ -55,7 +63,10 @@ impl OptionSource {
             (kind, Some(path)) => format!("{} source {path}", kind.as_str()),
             (kind, None) => kind.as_str().to_string(),
         };
-        format!("jetpack-nixos{rev} ({whence})")
+        match &self.stand_in_for {
+            Some(fork) => format!("jetpack-nixos{rev} ({whence}, standing in for the fork {fork})"),
+            None => format!("jetpack-nixos{rev} ({whence})"),
+        }
     }
 }
 

@@ -33,6 +33,7 @@ pub fn bundled_source() -> std::sync::Arc<index::SourceOptions> {
                     kind: index::SourceKind::Bundled,
                     path: None,
                     rev: Some(data.rev.clone()),
+                    stand_in_for: None,
                 },
                 options: data.options.clone(),
                 renames: data.renames.clone(),
