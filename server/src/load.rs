@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use analysis::config::{Config, ConfigSet};
 use analysis::db::DiskState;
 use analysis::git::GitState;
+use rayon::prelude::*;
 
 use crate::git_index;
 
@@ -176,16 +177,22 @@ pub fn load_git(dirs: &BTreeSet<PathBuf>) -> (GitState, Vec<String>) {
     (state, problems)
 }
 
-/// Stats the paths the analysis asks about and records which exist.
+/// Stats the paths the analysis asks about and records which exist. A large tree asks about
+/// thousands (each import and its `default.nix`), so they are statted on both cores.
 pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
-    let mut disk = DiskState::default();
-    for path in paths {
-        if disk.exists.contains_key(&path) {
-            continue;
-        }
-        // A dangling symlink still names something, and Nix reports it differently.
-        let exists = fs::symlink_metadata(&path).is_ok();
-        disk.exists.insert(path, exists);
+    let mut unique: Vec<String> = paths.into_iter().collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let statted: Vec<(String, bool)> = unique
+        .into_par_iter()
+        .map(|path| {
+            // A dangling symlink still names something, and Nix reports it differently.
+            let exists = fs::symlink_metadata(&path).is_ok();
+            (path, exists)
+        })
+        .collect();
+    DiskState {
+        // Sorted already, so the map is built in one pass.
+        exists: statted.into_iter().collect(),
     }
-    disk
 }

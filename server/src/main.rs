@@ -146,7 +146,8 @@ fn run_check(args: CheckArgs) -> u8 {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = check::run(&options, &mut out, &mut std::io::stderr());
+    // The process exits next: the analysis state is not worth freeing.
+    let result = check::run_before_exit(&options, &mut out, &mut std::io::stderr());
     let _ = out.flush();
     match result {
         Ok(code) => code as u8,
