@@ -1,7 +1,7 @@
 //! `flakelint check`: find the files, load them with their flakes' context, run the rules on
 //! both cores, apply fixes when asked, and render the findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -62,11 +62,35 @@ struct Loaded {
     warnings: Vec<String>,
 }
 
+/// Runs `check` and returns its exit code.
 pub fn run(
     options: &CheckOptions,
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> Result<i32, Fatal> {
+    run_keeping_state(options, out, err).map(|(code, _loaded)| code)
+}
+
+/// [`run`] for a process that exits right after: the analysis state (every file's text, syntax
+/// tree and findings) is left for the operating system to reclaim, all at once, rather than
+/// freed allocation by allocation on one core. For a tree of 3,300 files that freeing is ~55 ms
+/// of a ~240 ms run. Not for a process that goes on: the memory is never given back.
+pub fn run_before_exit(
+    options: &CheckOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> Result<i32, Fatal> {
+    let (code, loaded) = run_keeping_state(options, out, err)?;
+    std::mem::forget(loaded);
+    Ok(code)
+}
+
+/// The whole command; the analysis state is handed back for the caller to free or not.
+fn run_keeping_state(
+    options: &CheckOptions,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> Result<(i32, Loaded), Fatal> {
     let cwd = std::env::current_dir().map_err(|e| {
         Fatal(format!(
             "cannot read the current directory: {}",
@@ -112,14 +136,16 @@ pub fn run(
             }
         }
     }
-    if !loaded.unreadable.is_empty() {
-        return Ok(2);
-    }
-    let failing = report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity >= Severity::Warning);
-    Ok(if failing && !options.exit_zero { 1 } else { 0 })
+    let code = if !loaded.unreadable.is_empty() {
+        2
+    } else {
+        let failing = report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity >= Severity::Warning);
+        i32::from(failing && !options.exit_zero)
+    };
+    Ok((code, loaded))
 }
 
 /// The files to lint: `.nix` files and `flake.lock`s, from the given files and directories.
@@ -194,15 +220,20 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
         Some(path) => ConfigLoader::with_explicit(path).map_err(|e| Fatal(e.0))?,
         None => ConfigLoader::default(),
     };
-    // Each target plus the flake.nix / flake.lock of its flake, for context.
+    // Each target plus the flake.nix / flake.lock of its flake, for context. The lookups
+    // upwards (configuration, flake root) are made once per directory, not once per file.
     let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
     let mut dirs = BTreeSet::new();
+    let mut target_dirs = HashSet::new();
     let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
     for target in targets {
-        let dir = target.parent().unwrap_or(Path::new("/")).to_path_buf();
-        configs.discover(&dir).map_err(|e| Fatal(e.0))?;
+        let dir = target.parent().unwrap_or(Path::new("/"));
+        if !target_dirs.insert(dir) {
+            continue;
+        }
+        configs.discover(dir).map_err(|e| Fatal(e.0))?;
         if let Some(root) = load::flake_root_of(target) {
-            if !flake_roots.contains(&root) {
+            if flake_roots.insert(root.clone()) {
                 for name in ["flake.nix", "flake.lock"] {
                     let path = root.join(name);
                     if path.is_file() {
@@ -221,11 +252,10 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
                         to_read.entry(path).or_insert(false);
                     }
                 }
-                flake_roots.insert(root.clone());
             }
             dirs.insert(root);
         }
-        dirs.insert(dir);
+        dirs.insert(dir.to_path_buf());
     }
     let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> = to_read
         .into_par_iter()

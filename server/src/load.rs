@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use analysis::config::{Config, ConfigSet};
 use analysis::db::DiskState;
 use analysis::git::GitState;
+use rayon::prelude::*;
 
 use crate::git_index;
 
@@ -176,22 +177,29 @@ pub fn load_git(dirs: &BTreeSet<PathBuf>) -> (GitState, Vec<String>) {
     (state, problems)
 }
 
-/// Stats the paths the analysis asks about and records which exist.
+/// Stats the paths the analysis asks about and records which exist. A large tree asks about
+/// thousands (each import and its `default.nix`), so they are statted on both cores.
 pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
+    let mut unique: Vec<String> = paths.into_iter().collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let statted: Vec<(String, bool, Option<String>)> = unique
+        .into_par_iter()
+        .map(|path| {
+            // A dangling symlink still names something, and Nix reports it differently.
+            let exists = fs::symlink_metadata(&path).is_ok();
+            let real = exists
+                .then(|| fs::canonicalize(&path).ok())
+                .flatten()
+                .map(|real| vfs_path(&real))
+                .filter(|real| *real != path);
+            (path, exists, real)
+        })
+        .collect();
     let mut disk = DiskState::default();
-    for path in paths {
-        if disk.exists.contains_key(&path) {
-            continue;
-        }
-        // A dangling symlink still names something, and Nix reports it differently.
-        let exists = fs::symlink_metadata(&path).is_ok();
-        if exists {
-            if let Ok(real) = fs::canonicalize(&path) {
-                let real = vfs_path(&real);
-                if real != path {
-                    disk.canonical.insert(path.clone(), real);
-                }
-            }
+    for (path, exists, real) in statted {
+        if let Some(real) = real {
+            disk.canonical.insert(path.clone(), real);
         }
         disk.exists.insert(path, exists);
     }

@@ -199,7 +199,8 @@ fn run_check(args: CheckArgs) -> u8 {
         jetpack_source: args.jetpack_source,
         color,
     };
-    with_stdout(|out| check::run(&options, out, &mut std::io::stderr()))
+    // The process exits next: the analysis state is not worth freeing.
+    with_stdout(|out| check::run_before_exit(&options, out, &mut std::io::stderr()))
 }
 
 fn run_inputs(args: InputsArgs) -> u8 {
