@@ -314,9 +314,18 @@ pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOption
     crate::options::extract_file(file.path(db), file.text(db))
 }
 
+/// Whether a text names one of the jetpack namespaces' last segments at all: a cheap test
+/// before parsing a file for settings or declarations under them.
+pub fn mentions_jetpack_namespace(text: &str) -> bool {
+    crate::settings::JETPACK_NAMESPACES.iter().any(|ns| ns.last().is_some_and(|last| text.contains(last)))
+}
+
 /// The option settings under the jetpack namespaces in one Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn file_settings(db: &dyn Db, file: SourceFile) -> Vec<crate::settings::Setting> {
+    if !mentions_jetpack_namespace(file.text(db)) {
+        return Vec::new();
+    }
     crate::settings::jetpack_settings(&parse_file(db, file).root())
 }
 
@@ -341,7 +350,7 @@ pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex
         if paths::strip_dir(path, &root).is_none() {
             break;
         }
-        if path.ends_with(".nix") {
+        if path.ends_with(".nix") && mentions_jetpack_namespace(file.text(db)) {
             let declared = &file_options(db, file).options;
             extra.extend(
                 declared
@@ -386,12 +395,18 @@ pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef
     let parsed = parse_file(db, file);
     let path = file.path(db);
     let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
-    crate::path_refs::path_refs(&parsed.root(), path, flake_root.as_deref())
+    crate::path_refs::path_refs(&parsed.root(), file.text(db), path, flake_root.as_deref())
 }
 
 /// The flake template directories one Nix file declares (`templates.default.path = ./dir`).
 #[salsa::tracked(returns(ref))]
 pub fn template_dirs(db: &dyn Db, file: SourceFile) -> Vec<String> {
+    // Every file of a flake is asked; most never mention templates, and need no parse here
+    // (the first check of a file would otherwise parse all its neighbours on one thread).
+    let text = file.text(db);
+    if !text.contains("emplate") {
+        return Vec::new();
+    }
     let parsed = parse_file(db, file);
     crate::path_refs::template_dirs(&parsed.root(), file.path(db))
 }

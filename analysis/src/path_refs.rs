@@ -6,7 +6,7 @@
 use rnix::ast::{self, BinOpKind, HasEntry, InterpolPart};
 use rnix::{SyntaxKind, SyntaxNode};
 use rowan::ast::AstNode;
-use rowan::TextRange;
+use rowan::{TextRange, TextSize};
 
 use crate::syntax::unparen;
 use crate::{paths, syntax};
@@ -49,13 +49,13 @@ const UNREAD_ATTRIBUTES: &[&str] = &["example", "defaultText", "description"];
 const MAX_RESOLVE_DEPTH: u8 = 8;
 
 /// Every static path reference in a file. `flake_root` resolves `self`.
-pub fn path_refs(root: &SyntaxNode, file_path: &str, flake_root: Option<&str>) -> Vec<PathRef> {
+pub fn path_refs(root: &SyntaxNode, text: &str, file_path: &str, flake_root: Option<&str>) -> Vec<PathRef> {
     let resolver = Resolver {
         dir: paths::parent(file_path),
         flake_root,
     };
     let mut refs = Vec::new();
-    for node in root.descendants() {
+    for node in candidates(root) {
         let found = match node.kind() {
             SyntaxKind::NODE_PATH_REL => ast::PathRel::cast(node.clone()).and_then(|path| {
                 let text = syntax::static_path(&ast::Expr::PathRel(path))?;
@@ -82,6 +82,10 @@ pub fn path_refs(root: &SyntaxNode, file_path: &str, flake_root: Option<&str>) -
             guarded: false,
             unevaluated: is_unevaluated(&node),
         });
+    }
+    // Guards are rare: look for them only in a file that names one.
+    if refs.is_empty() || !GUARD_FUNCTIONS.iter().any(|g| text.contains(g)) {
+        return refs;
     }
     // A test of the file's own directory (or one above it) always succeeds: it guards nothing.
     let guards: Vec<String> = guarded_targets(root, &resolver)
@@ -139,6 +143,49 @@ fn attr_names(binding: &ast::AttrpathValue) -> Vec<String> {
         .attrpath()
         .map(|p| p.attrs().filter_map(|a| syntax::attr_name(&a)).collect())
         .unwrap_or_default()
+}
+
+/// The path literals of a file and the strings that start with an interpolation (the only
+/// ones that can be `"${self}/..."`), found by walking the green tree, which costs no
+/// allocation per node; red nodes are made for the few candidates only.
+fn candidates(root: &SyntaxNode) -> Vec<SyntaxNode> {
+    use rowan::NodeOrToken;
+    let raw = |kind: SyntaxKind| rowan::SyntaxKind(kind as u16);
+    let green = root.green();
+    let mut ranges: Vec<(TextRange, SyntaxKind)> = Vec::new();
+    let mut stack: Vec<(&rowan::GreenNodeData, TextSize)> = vec![(&green, TextSize::from(0))];
+    while let Some((node, start)) = stack.pop() {
+        let mut offset = start;
+        for child in node.children() {
+            let len = child.text_len();
+            if let NodeOrToken::Node(child) = child {
+                if child.kind() == raw(SyntaxKind::NODE_PATH_REL) {
+                    ranges.push((TextRange::at(offset, len), SyntaxKind::NODE_PATH_REL));
+                } else {
+                    if child.kind() == raw(SyntaxKind::NODE_STRING) {
+                        let second = child.children().nth(1);
+                        if second.is_some_and(|c| c.kind() == raw(SyntaxKind::NODE_INTERPOL)) {
+                            ranges.push((TextRange::at(offset, len), SyntaxKind::NODE_STRING));
+                        }
+                    }
+                    stack.push((child, offset));
+                }
+            }
+            offset += len;
+        }
+    }
+    ranges.sort_by_key(|(range, _)| range.start());
+    ranges
+        .into_iter()
+        .filter_map(|(range, kind)| {
+            let element = root.covering_element(range);
+            let start = match element {
+                rowan::NodeOrToken::Node(n) => Some(n),
+                rowan::NodeOrToken::Token(t) => t.parent(),
+            };
+            start?.ancestors().find(|n| n.kind() == kind && n.text_range() == range)
+        })
+        .collect()
 }
 
 /// `"${self}/rel"` or `"${inputs.self}/rel"`: the relative path, and the string as written.
@@ -435,7 +482,7 @@ mod tests {
 
     fn refs(text: &str) -> Vec<PathRef> {
         let parsed = syntax::parse(text);
-        path_refs(&parsed.root(), "/f/m.nix", Some("/f"))
+        path_refs(&parsed.root(), text, "/f/m.nix", Some("/f"))
     }
 
     /// The targets, each with `g` if guarded and `u` if unevaluated.
@@ -467,7 +514,7 @@ mod tests {
             "let x = x; in builtins.pathExists x",
         ] {
             let parsed = syntax::parse(text);
-            path_refs(&parsed.root(), "/f.nix", Some("/"));
+            path_refs(&parsed.root(), text, "/f.nix", Some("/"));
             template_dirs(&parsed.root(), "/f.nix");
         }
     }

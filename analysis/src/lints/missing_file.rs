@@ -40,12 +40,12 @@ file that is absent on some machines belongs behind a guard:
 "#;
 
 pub(crate) fn check(ctx: &mut LintCtx) {
-    if db::in_flake_template(ctx.db, ctx.path) {
+    let refs = db::path_refs(ctx.db, ctx.file);
+    if refs.is_empty() || db::in_flake_template(ctx.db, ctx.path) {
         return;
     }
     let ws = ctx.db.workspace();
     let (disk, files) = (ws.disk(ctx.db), ws.files(ctx.db));
-    let refs = db::path_refs(ctx.db, ctx.file);
     for r in refs {
         if r.exempt() || disk.existence(&r.target) != Existence::Missing {
             continue;

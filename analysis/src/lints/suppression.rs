@@ -28,11 +28,20 @@ pub(super) fn apply(
     config: &Config,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
+    // Most files have no suppression: find the marker in the text instead of walking every
+    // token, and look at the comments it is in.
+    if !text.contains("flakelint:") {
+        return diagnostics;
+    }
     let index = LineIndex::new(text);
-    let mut suppressions: Vec<Suppression> = root
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
+    let mut comments: Vec<rnix::SyntaxToken> = text
+        .match_indices("flakelint:")
+        .filter_map(|(at, _)| root.token_at_offset(TextSize::from(at as u32)).right_biased())
         .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
+        .collect();
+    comments.dedup_by_key(|t| t.text_range());
+    let mut suppressions: Vec<Suppression> = comments
+        .iter()
         .filter_map(|t| parse_comment(text, &index, t.text(), t.text_range()))
         .collect();
     if suppressions.is_empty() {

@@ -45,10 +45,10 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     let flake_root = flake.root(ctx.db).to_string();
     // A flake outside any repository sees every file.
     let Some(repo) = git.repo_of(&flake_root) else { return };
-    if db::in_flake_template(ctx.db, ctx.path) {
+    let refs = db::path_refs(ctx.db, ctx.file);
+    if refs.is_empty() || db::in_flake_template(ctx.db, ctx.path) {
         return;
     }
-    let refs = db::path_refs(ctx.db, ctx.file);
     for r in refs {
         if r.exempt() || disk.existence(&r.target) != Existence::Exists {
             continue;
