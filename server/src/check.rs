@@ -99,6 +99,7 @@ fn run_keeping_state(
     })?;
     let targets = collect_targets(&options.paths, &cwd)?;
     let mut loaded = load(&targets, options)?;
+    let targets = targets.files;
     let mut fixed_count = 0;
     let mut diagnostics = analyse(&mut loaded);
     if options.fix {
@@ -149,7 +150,13 @@ fn run_keeping_state(
 }
 
 /// The files to lint: `.nix` files and `flake.lock`s, from the given files and directories.
-fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal> {
+/// The files to lint, and the directories walked for them (whose files are all loaded).
+struct Targets {
+    files: Vec<PathBuf>,
+    walked: Vec<PathBuf>,
+}
+
+fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -157,6 +164,7 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal>
         paths
     };
     let mut targets = BTreeSet::new();
+    let mut walked = Vec::new();
     for path in paths {
         let absolute = cwd.join(path);
         let meta = std::fs::metadata(&absolute).map_err(|e| match e.kind() {
@@ -169,11 +177,12 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Fatal>
             .map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
         if meta.is_dir() {
             walk(&absolute, &mut targets);
+            walked.push(absolute);
         } else if is_target(&absolute) {
             targets.insert(absolute);
         }
     }
-    Ok(targets.into_iter().collect())
+    Ok(Targets { files: targets.into_iter().collect(), walked })
 }
 
 fn is_target(path: &Path) -> bool {
@@ -215,7 +224,8 @@ pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
     }
 }
 
-fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
+fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
+    let targets = &collected.files;
     let mut configs = match &options.config {
         Some(path) => ConfigLoader::with_explicit(path).map_err(|e| Fatal(e.0))?,
         None => ConfigLoader::default(),
@@ -242,8 +252,11 @@ fn load(targets: &[PathBuf], options: &CheckOptions) -> Result<Loaded, Fatal> {
                 }
                 // The flake's other modules, as context: the options they declare under the
                 // jetpack namespaces extend the index (users add their own `som` values).
+                // Already loaded when a directory above the flake was walked.
                 let mut context = BTreeSet::new();
-                walk(&root, &mut context);
+                if !collected.walked.iter().any(|w| root.starts_with(w)) {
+                    walk(&root, &mut context);
+                }
                 if context.len() <= MAX_CONTEXT_FILES {
                     for path in context
                         .into_iter()
