@@ -317,7 +317,9 @@ pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOption
 /// Whether a text names one of the jetpack namespaces' last segments at all: a cheap test
 /// before parsing a file for settings or declarations under them.
 pub fn mentions_jetpack_namespace(text: &str) -> bool {
-    crate::settings::JETPACK_NAMESPACES.iter().any(|ns| ns.last().is_some_and(|last| text.contains(last)))
+    crate::settings::JETPACK_NAMESPACES
+        .iter()
+        .any(|ns| ns.last().is_some_and(|last| text.contains(last)))
 }
 
 /// The option settings under the jetpack namespaces in one Nix file.

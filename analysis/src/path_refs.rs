@@ -49,7 +49,12 @@ const UNREAD_ATTRIBUTES: &[&str] = &["example", "defaultText", "description"];
 const MAX_RESOLVE_DEPTH: u8 = 8;
 
 /// Every static path reference in a file. `flake_root` resolves `self`.
-pub fn path_refs(root: &SyntaxNode, text: &str, file_path: &str, flake_root: Option<&str>) -> Vec<PathRef> {
+pub fn path_refs(
+    root: &SyntaxNode,
+    text: &str,
+    file_path: &str,
+    flake_root: Option<&str>,
+) -> Vec<PathRef> {
     let resolver = Resolver {
         dir: paths::parent(file_path),
         flake_root,
@@ -183,7 +188,9 @@ fn candidates(root: &SyntaxNode) -> Vec<SyntaxNode> {
                 rowan::NodeOrToken::Node(n) => Some(n),
                 rowan::NodeOrToken::Token(t) => t.parent(),
             };
-            start?.ancestors().find(|n| n.kind() == kind && n.text_range() == range)
+            start?
+                .ancestors()
+                .find(|n| n.kind() == kind && n.text_range() == range)
         })
         .collect()
 }

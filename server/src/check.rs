@@ -182,7 +182,10 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
             targets.insert(absolute);
         }
     }
-    Ok(Targets { files: targets.into_iter().collect(), walked })
+    Ok(Targets {
+        files: targets.into_iter().collect(),
+        walked,
+    })
 }
 
 fn is_target(path: &Path) -> bool {

@@ -36,7 +36,10 @@ pub(super) fn apply(
     let index = LineIndex::new(text);
     let mut comments: Vec<rnix::SyntaxToken> = text
         .match_indices("flakelint:")
-        .filter_map(|(at, _)| root.token_at_offset(TextSize::from(at as u32)).right_biased())
+        .filter_map(|(at, _)| {
+            root.token_at_offset(TextSize::from(at as u32))
+                .right_biased()
+        })
         .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT)
         .collect();
     comments.dedup_by_key(|t| t.text_range());
