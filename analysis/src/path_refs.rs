@@ -158,7 +158,7 @@ fn candidates(root: &SyntaxNode) -> Vec<SyntaxNode> {
     let raw = |kind: SyntaxKind| rowan::SyntaxKind(kind as u16);
     let green = root.green();
     let mut ranges: Vec<(TextRange, SyntaxKind)> = Vec::new();
-    let mut stack: Vec<(&rowan::GreenNodeData, TextSize)> = vec![(&green, TextSize::from(0))];
+    let mut stack: Vec<(&rowan::GreenNodeData, TextSize)> = vec![(green, TextSize::from(0))];
     while let Some((node, start)) = stack.pop() {
         let mut offset = start;
         for child in node.children() {
