@@ -180,6 +180,10 @@ impl InputCollector<'_> {
             return;
         }
         let (name, name_range) = (&rest[0].0, rest[0].1);
+        // `inputs.self.submodules = true;` sets attributes of the flake itself, not an input.
+        if name == "self" {
+            return;
+        }
         let index = match self.by_name.iter().position(|i| &i.name == name) {
             Some(i) => i,
             None => {
@@ -721,6 +725,7 @@ mod tests {
     a.inputs = { c.follows = ""; };
   };
   inputs.pinned.follows = "jetpack/nixpkgs";
+  inputs.self.submodules = true;
   outputs = { self, nixpkgs, jetpack, extra ? null, ... }@inputs: { };
 }"#,
             expect![[r#"
