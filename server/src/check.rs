@@ -239,13 +239,19 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut dirs = BTreeSet::new();
     let mut target_dirs = HashSet::new();
     let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
+    // Directories of targets that are in no flake (their files may use an explicit source).
+    let mut flakeless_dirs: HashSet<&Path> = HashSet::new();
     for target in targets {
         let dir = target.parent().unwrap_or(Path::new("/"));
         if !target_dirs.insert(dir) {
             continue;
         }
         configs.discover(dir).map_err(|e| Fatal(e.0))?;
-        if let Some(root) = load::flake_root_of(target) {
+        let root = load::flake_root_of(target);
+        if root.is_none() {
+            flakeless_dirs.insert(dir);
+        }
+        if let Some(root) = root {
             if flake_roots.insert(root.clone()) {
                 for name in ["flake.nix", "flake.lock"] {
                     let path = root.join(name);
@@ -335,7 +341,10 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     }
     // Files in no flake use an explicit source only, keyed by its directory.
     for path in &target_paths {
-        if load::flake_root_of(Path::new(path)).is_some() {
+        if !Path::new(path)
+            .parent()
+            .is_some_and(|d| flakeless_dirs.contains(d))
+        {
             continue;
         }
         if let Some(dir) = config_set.for_file(path).jetpack_source.clone() {
@@ -353,9 +362,10 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     host.apply_change(change);
     let targets = {
         let db = host.db();
+        let files = db::Db::workspace(db).files(db);
         target_paths
             .iter()
-            .filter_map(|p| db::file_by_path(db, p))
+            .filter_map(|p| files.get(p).copied())
             .collect()
     };
     // Load findings of syntax-error are dropped if the rule is turned off for that file.
