@@ -88,8 +88,8 @@ fn git_and_mercurial() {
             &format!("git+https://example.com/r?ref=main&rev={REV}&submodules=1&shallow=0&allRefs=1&dir=a"),
             "git+ssh://git@github.com/o/r",
             "git+ssh://git@example.com:2222/r",
-            "git+file:///home/u/repo",
-            "git+file:/home/u/repo",
+            "git+file:///srv/u/repo",
+            "git+file:/srv/u/repo",
             "git+http://example.com/r?foo=bar&b=a%20b",
             "git://example.com/r",
             "git+https://example.com/r?lfs=1&exportIgnore=1&verifyCommit=1&keytype=ssh-ed25519&publicKey=AAAA",
@@ -106,10 +106,10 @@ fn git_and_mercurial() {
               => type=git url=ssh://git@github.com/o/r
             git+ssh://git@example.com:2222/r
               => type=git url=ssh://git@example.com:2222/r
-            git+file:///home/u/repo
-              => type=git url=file:///home/u/repo
-            git+file:/home/u/repo
-              => type=git url=file:/home/u/repo
+            git+file:///srv/u/repo
+              => type=git url=file:///srv/u/repo
+            git+file:/srv/u/repo
+              => type=git url=file:/srv/u/repo
             git+http://example.com/r?foo=bar&b=a%20b
               => type=git url=http://example.com/r?b=a%20b&foo=bar
             git://example.com/r
@@ -533,7 +533,7 @@ fn same_reference_accepts_what_nix_writes() {
         ),
         (
             "./sub".into(),
-            attrs(&[("path", "/home/u/flake/sub"), ("type", "path")]),
+            attrs(&[("path", "/srv/u/flake/sub"), ("type", "path")]),
         ),
         (
             "nixpkgs".into(),

@@ -888,7 +888,7 @@ fn repo_identities() {
             ("type", "git"),
             ("url", "https://Git.Example.com/Team/Repo.git/"),
         ]),
-        attrs(&[("type", "git"), ("url", "file:///home/u/src/jetpack-nixos")]),
+        attrs(&[("type", "git"), ("url", "file:///srv/u/src/jetpack-nixos")]),
         attrs(&[("type", "hg"), ("url", "https://hg.example.org/repo")]),
         attrs(&[("type", "path"), ("path", "./sub/./dir/")]),
         attrs(&[("type", "path"), ("path", "/abs/dir")]),
@@ -912,7 +912,7 @@ fn repo_identities() {
         type=git url=https://gitlab.com/group/proj.git => Some("gitlab.com/group/proj")
         owner=~sircmpwn repo=hare type=sourcehut => Some("git.sr.ht/~sircmpwn/hare")
         type=git url=https://Git.Example.com/Team/Repo.git/ => Some("git.example.com/Team/Repo")
-        type=git url=file:///home/u/src/jetpack-nixos => Some("path:/home/u/src/jetpack-nixos")
+        type=git url=file:///srv/u/src/jetpack-nixos => Some("path:/srv/u/src/jetpack-nixos")
         type=hg url=https://hg.example.org/repo => Some("hg.example.org/repo")
         path=./sub/./dir/ type=path => Some("path:sub/dir")
         path=/abs/dir type=path => Some("path:/abs/dir")
