@@ -34,6 +34,11 @@ impl Parsed {
 pub const MAX_DEPTH: usize = 3000;
 
 pub fn parse(text: &str) -> Parsed {
+    // rnix's tokenizer rescans an identifier-like word for each of its parts, quadratically:
+    // a hostile file with one huge word would take minutes. Nothing is tokenized then.
+    if let Some(offset) = overlong_word(text) {
+        return unparsed_text(text, offset, format!("a word of more than {MAX_WORD} characters outside a string; flakelint does not analyse this file"));
+    }
     if !may_be_deep(text) {
         return parse_unguarded(text);
     }
@@ -60,6 +65,74 @@ pub fn parse(text: &str) -> Parsed {
     match guarded {
         Some(Some(parsed)) => parsed,
         _ => unparsed(tokens, TextSize::from(0)),
+    }
+}
+
+/// The longest identifier- or path-like word outside strings that is tokenized.
+pub const MAX_WORD: usize = 16 * 1024;
+
+/// The offset of a word longer than [`MAX_WORD`] outside `"..."` and `''...''` strings (a rough
+/// scan: escapes and interpolations are not followed, which only makes it more lenient).
+fn overlong_word(text: &str) -> Option<TextSize> {
+    if text.len() <= MAX_WORD {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (mut in_string, mut in_indented) = (false, false);
+    let (mut run, mut start) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_indented {
+            if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                in_indented = false;
+                i += 1;
+            }
+        } else if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+            run = 0;
+        } else if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+            in_indented = true;
+            run = 0;
+            i += 1;
+        } else if b.is_ascii_alphanumeric()
+            || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'\'' | b'~' | b':')
+        {
+            if run == 0 {
+                start = i;
+            }
+            run += 1;
+            if run > MAX_WORD {
+                return Some(TextSize::from(start as u32));
+            }
+        } else {
+            run = 0;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A tree of the whole text as one error token, for a file that is not tokenized at all.
+fn unparsed_text(text: &str, offset: TextSize, message: String) -> Parsed {
+    let mut builder = rowan::GreenNodeBuilder::new();
+    builder.start_node(rowan::SyntaxKind(SyntaxKind::NODE_ROOT as u16));
+    builder.start_node(rowan::SyntaxKind(SyntaxKind::NODE_ERROR as u16));
+    builder.token(rowan::SyntaxKind(SyntaxKind::TOKEN_ERROR as u16), text);
+    builder.finish_node();
+    builder.finish_node();
+    Parsed {
+        green: builder.finish(),
+        errors: vec![SyntaxError {
+            range: TextRange::empty(offset),
+            message,
+        }],
     }
 }
 
@@ -558,5 +631,60 @@ mod tests {
             assert_eq!(parsed.root().text().to_string(), text);
         }
         assert!(parse("{ a = ; }").errors[0].message.contains("expected"));
+    }
+
+    #[test]
+    fn hostile_input_is_refused_not_crashed_on() {
+        let deep_sets = "{ a = ".repeat(50_000);
+        let deep_lists = "[".repeat(100_000);
+        let sum = format!("1{}", " + 1".repeat(60_000));
+        let apply = format!("f{}", " 1".repeat(60_000));
+        let not = format!("{}true", "!".repeat(60_000));
+        let update = format!("{{ }}{}", " // { a = 1; }".repeat(40_000));
+        let lambdas = format!("{}x", "x: ".repeat(60_000));
+        let withs = format!("{}x", "with a; ".repeat(60_000));
+        let lets = format!("{}x", "let a = 1; in ".repeat(60_000));
+        let ifs = format!("{}x", "if a then b else ".repeat(60_000));
+        for text in [
+            &deep_sets,
+            &deep_lists,
+            &sum,
+            &apply,
+            &not,
+            &update,
+            &lambdas,
+            &withs,
+            &lets,
+            &ifs,
+        ] {
+            let parsed = parse(text);
+            assert!(
+                parsed.errors[0].message.contains("levels deep"),
+                "{}",
+                &text[..24]
+            );
+            assert_eq!(
+                parsed.root().text().len(),
+                rowan::TextSize::of(text.as_str())
+            );
+        }
+        // One huge word is refused before rnix's tokenizer spends quadratic time on it.
+        let select = format!("x{}", ".a".repeat(60_000));
+        assert!(parse(&select).errors[0]
+            .message
+            .contains("a word of more than"));
+        // Long strings, flat lists, many bindings and long inherits are fine.
+        let string = format!(
+            "{{ a = \"{}\"; b = ''{}''; }}",
+            "A".repeat(100_000),
+            "B".repeat(100_000)
+        );
+        let list = format!("[{} ]", " 1 a \"s\" ./p".repeat(20_000));
+        let bindings = format!("{{{} }}", " a = 1 + 2 + 3;".repeat(20_000));
+        let inherits = format!("{{ inherit (pkgs){}; }}", " a".repeat(20_000));
+        let interpolated = format!("''{}''", "x ${a} y\n".repeat(20_000));
+        for text in [&string, &list, &bindings, &inherits, &interpolated] {
+            assert!(parse(text).errors.is_empty(), "{}", &text[..24]);
+        }
     }
 }
