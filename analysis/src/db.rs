@@ -342,26 +342,11 @@ pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex
         .get(&root)
         .cloned()
         .unwrap_or_else(crate::options::bundled_source);
-    let mut extra = Vec::new();
-    let start = if root == "/" {
-        root.clone()
-    } else {
-        format!("{root}/")
-    };
-    for (path, &file) in ws.files(db).range(start..) {
-        if paths::strip_dir(path, &root).is_none() {
-            break;
-        }
-        if path.ends_with(".nix") && mentions_jetpack_namespace(file.text(db)) {
-            let declared = &file_options(db, file).options;
-            extra.extend(
-                declared
-                    .iter()
-                    .filter(|d| crate::options::index::extends_jetpack(d))
-                    .cloned(),
-            );
-        }
-    }
+    let extra = nix_files_under(db, &root)
+        .into_iter()
+        .filter(|&file| mentions_jetpack_namespace(file.text(db)))
+        .flat_map(|file| jetpack_declarations(db, file))
+        .collect::<Vec<_>>();
     Arc::new(OptionIndex::new(&source, extra))
 }
 
@@ -370,25 +355,34 @@ pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex
 pub fn option_index_for(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
     match flake_context(db, file.path(db)) {
         Some(flake) => flake_option_index(db, flake.flake_nix).clone(),
-        None => {
-            // Outside a flake only an explicit source applies, keyed by its directory.
-            let ws = db.workspace();
-            let explicit = ws
-                .config(db)
-                .for_file(file.path(db))
-                .jetpack_source
-                .as_ref();
-            let source = explicit
-                .and_then(|dir| ws.option_sources(db).get(dir).cloned())
-                .unwrap_or_else(crate::options::bundled_source);
-            let own = file_options(db, file)
-                .options
-                .iter()
-                .filter(|d| crate::options::index::extends_jetpack(d))
-                .cloned();
-            Arc::new(OptionIndex::new(&source, own))
-        }
+        None => flakeless_option_index(db, file).clone(),
     }
+}
+
+/// The option index of a file in no flake: an explicit source (keyed by its directory) or the
+/// bundled index, plus the file's own declarations.
+#[salsa::tracked(returns(ref))]
+fn flakeless_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
+    let ws = db.workspace();
+    let explicit = ws
+        .config(db)
+        .for_file(file.path(db))
+        .jetpack_source
+        .as_ref();
+    let source = explicit
+        .and_then(|dir| ws.option_sources(db).get(dir).cloned())
+        .unwrap_or_else(crate::options::bundled_source);
+    Arc::new(OptionIndex::new(&source, jetpack_declarations(db, file)))
+}
+
+/// A file's own option declarations under the jetpack namespaces.
+fn jetpack_declarations(db: &dyn Db, file: SourceFile) -> Vec<crate::options::OptionDecl> {
+    file_options(db, file)
+        .options
+        .iter()
+        .filter(|d| crate::options::index::extends_jetpack(d))
+        .cloned()
+        .collect()
 }
 
 /// The static path references of a Nix file.

@@ -509,7 +509,7 @@ fn collect_outputs(expr: ast::Expr, per_system: bool, out: &mut Vec<OutputAttr>,
 /// `flake-utils.lib.eachDefaultSystem (system: { ... })`, `eachSystem [ ... ] (system: ...)`,
 /// and flake-parts' `mkFlake { ... } { flake = { ... }; perSystem = ...; }`.
 fn collect_from_apply(apply: ast::Apply, out: &mut Vec<OutputAttr>, depth: u32) {
-    let (function, _) = apply_head(&apply);
+    let function = apply_head(&apply);
     let Some(name) = function else { return };
     let Some(arg) = apply.argument() else { return };
     if name.starts_with("eachSystem") || name.starts_with("eachDefaultSystem") {
@@ -556,7 +556,7 @@ fn collect_from_apply(apply: ast::Apply, out: &mut Vec<OutputAttr>, depth: u32) 
     } else if let Some(inner) = apply.lambda() {
         // `f x y`: the outer application of `eachSystem [ ... ] (system: ...)`.
         if let ast::Expr::Apply(inner) = unparen(inner) {
-            let (inner_name, _) = apply_head(&inner);
+            let inner_name = apply_head(&inner);
             if inner_name.is_some_and(|n| n.starts_with("eachSystem")) {
                 if let ast::Expr::Lambda(l) = unparen(arg) {
                     if let Some(body) = l.body() {
@@ -569,23 +569,9 @@ fn collect_from_apply(apply: ast::Apply, out: &mut Vec<OutputAttr>, depth: u32) 
 }
 
 /// The last name of the function an application calls (`eachDefaultSystem` in
-/// `flake-utils.lib.eachDefaultSystem x`) and the number of arguments.
-fn apply_head(apply: &ast::Apply) -> (Option<String>, usize) {
-    let mut args = 1;
-    let mut function = apply.lambda();
-    while let Some(ast::Expr::Apply(inner)) = function.clone().map(unparen) {
-        args += 1;
-        function = inner.lambda();
-    }
-    let name = match function.map(unparen) {
-        Some(ast::Expr::Ident(i)) => i.ident_token().map(|t| t.text().to_string()),
-        Some(ast::Expr::Select(s)) => s
-            .attrpath()
-            .and_then(|p| p.attrs().last())
-            .and_then(|a| crate::syntax::attr_name(&a)),
-        _ => None,
-    };
-    (name, args)
+/// `flake-utils.lib.eachDefaultSystem x`).
+fn apply_head(apply: &ast::Apply) -> Option<String> {
+    crate::syntax::function_name(&crate::syntax::applied_function(apply)?)
 }
 
 fn collect_output_binding(

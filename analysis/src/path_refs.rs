@@ -240,7 +240,12 @@ fn is_unevaluated(node: &SyntaxNode) -> bool {
     if let Some(apply) = arg.parent().and_then(ast::Apply::cast) {
         let is_argument = apply.argument().is_some_and(|a| a.syntax() == &arg);
         if is_argument
-            && apply.lambda().as_ref().and_then(function_name).as_deref() == Some("toString")
+            && apply
+                .lambda()
+                .as_ref()
+                .and_then(syntax::function_name)
+                .as_deref()
+                == Some("toString")
         {
             return true;
         }
@@ -258,19 +263,8 @@ fn is_unevaluated(node: &SyntaxNode) -> bool {
         })
 }
 
-/// The name a function expression ends in: `f` for `f`, `pathExists` for `builtins.pathExists`.
-fn function_name(function: &ast::Expr) -> Option<String> {
-    match unparen(function.clone()) {
-        ast::Expr::Ident(i) => Some(i.ident_token()?.text().to_string()),
-        ast::Expr::Select(s) if s.default_expr().is_none() => {
-            syntax::attr_name(&s.attrpath()?.attrs().last()?)
-        }
-        _ => None,
-    }
-}
-
 fn is_guard_function(function: &ast::Expr) -> bool {
-    function_name(function).is_some_and(|name| GUARD_FUNCTIONS.contains(&name.as_str()))
+    syntax::function_name(function).is_some_and(|name| GUARD_FUNCTIONS.contains(&name.as_str()))
 }
 
 /// A guard as a predicate: `builtins.pathExists`, or `p: builtins.pathExists p`.
@@ -311,8 +305,12 @@ fn guarded_targets(root: &SyntaxNode, resolver: &Resolver) -> Vec<String> {
         let ast::Expr::Apply(filter) = unparen(function) else {
             continue;
         };
-        let is_filter =
-            filter.lambda().as_ref().and_then(function_name).as_deref() == Some("filter");
+        let is_filter = filter
+            .lambda()
+            .as_ref()
+            .and_then(syntax::function_name)
+            .as_deref()
+            == Some("filter");
         if is_filter && filter.argument().is_some_and(|p| is_guard_predicate(&p)) {
             resolver.list_targets(&argument, 0, &mut guarded);
         }
@@ -362,7 +360,11 @@ impl Resolver<'_> {
                 _ => None,
             },
             ast::Expr::Apply(call)
-                if call.lambda().as_ref().and_then(function_name).as_deref()
+                if call
+                    .lambda()
+                    .as_ref()
+                    .and_then(syntax::function_name)
+                    .as_deref()
                     == Some("toString") =>
             {
                 self.target(&call.argument()?, depth + 1)

@@ -306,15 +306,7 @@ fn transparent_inner(expr: &ast::Expr) -> Option<(String, Vec<ast::Expr>)> {
     let ast::Expr::Apply(apply) = expr else {
         return None;
     };
-    let mut function = apply.lambda()?;
-    while let ast::Expr::Apply(inner) = unparen(function.clone()) {
-        function = inner.lambda()?;
-    }
-    let name = match unparen(function) {
-        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
-        ast::Expr::Select(s) => crate::syntax::attr_name(&s.attrpath()?.attrs().last()?)?,
-        _ => return None,
-    };
+    let name = crate::syntax::function_name(&crate::syntax::applied_function(apply)?)?;
     if !TRANSPARENT_CALLS.contains(&name.as_str()) {
         return None;
     }

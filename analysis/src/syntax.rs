@@ -479,12 +479,6 @@ impl LineIndex {
         }
         line_end
     }
-
-    pub fn line_range(&self, line: usize) -> Option<TextRange> {
-        let start = *self.line_starts.get(line)?;
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
-        Some(TextRange::new(start, end))
-    }
 }
 
 /// The text of one attrpath segment when it is static: `foo`, `"foo"`, `${"foo"}`.
@@ -559,6 +553,26 @@ pub fn static_path(expr: &ast::Expr) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// The name a function expression ends in: `f` for `f`, `pathExists` for `builtins.pathExists`.
+pub fn function_name(function: &ast::Expr) -> Option<String> {
+    match unparen(function.clone()) {
+        ast::Expr::Ident(i) => Some(i.ident_token()?.text().to_string()),
+        ast::Expr::Select(s) if s.default_expr().is_none() => {
+            attr_name(&s.attrpath()?.attrs().last()?)
+        }
+        _ => None,
+    }
+}
+
+/// The function an application finally calls: `f` in `f a b` (and `(f a) b`).
+pub fn applied_function(apply: &ast::Apply) -> Option<ast::Expr> {
+    let mut function = apply.lambda()?;
+    while let ast::Expr::Apply(inner) = unparen(function.clone()) {
+        function = inner.lambda()?;
+    }
+    Some(function)
 }
 
 /// Strips parentheses around an expression.

@@ -35,9 +35,8 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             load::io_message(&e)
         ))
     })?;
-    let flake_root = load::flake_root_of(&cwd.join("flake.nix")).or_else(|| {
-        load::find_upwards(&cwd, "flake.nix").and_then(|p| p.parent().map(Path::to_path_buf))
-    });
+    let flake_root =
+        load::find_upwards(&cwd, "flake.nix").and_then(|p| p.parent().map(Path::to_path_buf));
     let mut configs = ConfigLoader::default();
     configs.discover(&cwd).map_err(|e| Fatal(e.0))?;
     let config_set = configs.config_set(|_| {});

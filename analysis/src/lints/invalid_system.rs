@@ -107,11 +107,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
 fn list_takes_systems(list: &rnix::SyntaxNode) -> bool {
     let Some(parent) = list.parent() else { return false };
     if let Some(apply) = ast::Apply::cast(parent.clone()) {
-        let name = match apply.lambda().map(unparen) {
-            Some(ast::Expr::Ident(i)) => i.ident_token().map(|t| t.text().to_string()),
-            Some(ast::Expr::Select(s)) => s.attrpath().and_then(|p| p.attrs().last()).and_then(|a| crate::syntax::attr_name(&a)),
-            _ => None,
-        };
+        let name = apply.lambda().and_then(|f| crate::syntax::function_name(&f));
         return matches!(name.as_deref(), Some("eachSystem" | "genAttrs" | "eachSystemMap" | "eachSystemPassThrough"));
     }
     if let Some(apv) = ast::AttrpathValue::cast(parent) {

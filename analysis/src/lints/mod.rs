@@ -136,10 +136,6 @@ impl<'a> LintCtx<'a> {
         Some(db::flake_model(self.db, self.flake()?.flake_nix))
     }
 
-    pub fn enabled(&self, rule: Rule) -> bool {
-        self.config.severity(rule).is_some()
-    }
-
     /// Records a finding in this file, at the configured severity (nothing if the rule is off).
     pub fn report(
         &mut self,

@@ -4,7 +4,6 @@
 //! enums that way), as a tree of path segments for lookups.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::{OptionDecl, OptionType, RenameDecl, RenameKind};
 use crate::settings::JETPACK_NAMESPACES;
@@ -185,16 +184,6 @@ impl OptionIndex {
         })
     }
 
-    /// The options below a prefix (for `flakelint options PREFIX` and completion).
-    pub fn options_under<'a>(
-        &'a self,
-        prefix: &'a [String],
-    ) -> impl Iterator<Item = &'a OptionDecl> + 'a {
-        self.options.iter().filter(move |d| {
-            d.path.len() >= prefix.len() && d.path.iter().zip(prefix).all(|(a, b)| a == b)
-        })
-    }
-
     /// Whether the index declares anything under the namespace `ns` (user modules may target
     /// jetpack-nixos versions without `services.nvfancontrol`, say).
     pub fn has_namespace(&self, ns: &[&str]) -> bool {
@@ -273,9 +262,6 @@ pub fn is_forwarding(rename: &RenameDecl) -> bool {
         RenameKind::Renamed | RenameKind::Alias | RenameKind::Changed | RenameKind::Merged
     ) && !rename.to.is_empty()
 }
-
-/// A shared, cheaply cloned index.
-pub type SharedIndex = Arc<OptionIndex>;
 
 #[cfg(test)]
 mod tests {
