@@ -139,11 +139,29 @@ pub struct Change {
     pub disk: Option<DiskState>,
     pub config: Option<ConfigSet>,
     pub option_sources: Option<BTreeMap<String, Arc<SourceOptions>>>,
+    /// For files in `files` whose new text came from editing the old one: the edits, in the
+    /// order they were applied, so that the parse can be updated rather than redone.
+    pub edits: BTreeMap<String, Vec<TextEdit>>,
+}
+
+/// One edit of a file's text; `range` is in the text as it was just before this edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: rowan::TextRange,
+    pub insert: String,
 }
 
 impl Change {
     pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
         self.files.push((path.into(), Some(text.into())));
+    }
+
+    /// Sets a file's text that results from applying `edits`, in order, to its current text.
+    /// The edits are a hint for reparsing: `new_text` is what the file holds afterwards.
+    pub fn edit_file(&mut self, path: impl Into<String>, new_text: String, edits: Vec<TextEdit>) {
+        let path = path.into();
+        self.edits.entry(path.clone()).or_default().extend(edits);
+        self.files.push((path, Some(new_text)));
     }
 }
 
