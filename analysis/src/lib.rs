@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod flake;
 pub mod flake_ref;
 pub mod git;
+pub mod ide;
 pub mod json;
 pub mod lints;
 pub mod lock;
