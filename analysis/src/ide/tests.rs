@@ -1,0 +1,690 @@
+//! Tests of the editor features: fixtures with a `$0` cursor (several files with `#- /path`
+//! lines, or one `configuration.nix`), the real bundled option index, snapshots with
+//! expect-test (`UPDATE_EXPECT=1` rewrites them).
+
+use expect_test::{expect, Expect};
+use rowan::{TextRange, TextSize};
+
+use crate::db::{AnalysisHost, Change, DiskState, SourceFile};
+use crate::fixture::Fixture;
+use crate::lints::tests::include_test_data;
+
+struct Loaded {
+    host: AnalysisHost,
+    path: String,
+    offset: TextSize,
+    fixture: Fixture,
+}
+
+impl Loaded {
+    fn file(&self) -> SourceFile {
+        crate::db::file_by_path(self.host.db(), &self.path).expect("the cursor's file is loaded")
+    }
+
+    fn text_of(&self, path: &str) -> &str {
+        self.fixture
+            .files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or("", |(_, t)| t.as_str())
+    }
+
+    fn text(&self) -> &str {
+        self.text_of(&self.path)
+    }
+}
+
+/// Loads a fixture as the loader would (files, git, then the disk state of the paths the
+/// analysis asks about), and finds the `$0` cursor.
+fn load(fixture: &str) -> Loaded {
+    let text = if fixture.contains("#- /") {
+        fixture.to_string()
+    } else {
+        format!("#- /c/configuration.nix\n{fixture}")
+    };
+    let mut fixture = Fixture::parse(&text, include_test_data);
+    let mut cursor = None;
+    for (path, text) in &mut fixture.files {
+        if let Some(i) = text.find("$0") {
+            text.replace_range(i..i + 2, "");
+            cursor = Some((path.clone(), TextSize::from(i as u32)));
+        }
+    }
+    let (path, offset) = cursor.unwrap_or_else(|| (fixture.files[0].0.clone(), 0.into()));
+    let mut host = AnalysisHost::default();
+    let (change, existing) = fixture.change();
+    host.apply_change(change);
+    let mut disk = DiskState::default();
+    for (p, _) in &fixture.files {
+        let file = crate::db::file_by_path(host.db(), p).expect("fixture file is loaded");
+        for target in crate::db::paths_to_stat(host.db(), file) {
+            let exists = existing.contains(&target);
+            disk.exists.insert(target, exists);
+        }
+    }
+    host.apply_change(Change {
+        disk: Some(disk),
+        ..Change::default()
+    });
+    Loaded {
+        host,
+        path,
+        offset,
+        fixture,
+    }
+}
+
+fn show_range(text: &str, range: TextRange) -> String {
+    text.get(usize::from(range.start())..usize::from(range.end()))
+        .map_or_else(|| format!("{range:?}"), |s| format!("{s:?}"))
+}
+
+fn completions(fixture: &str) -> String {
+    let loaded = load(fixture);
+    let items = super::completion(loaded.host.db(), loaded.file(), loaded.offset);
+    let mut out = String::new();
+    for item in &items {
+        out.push_str(&format!(
+            "{:?} {} {}->{:?}",
+            item.kind,
+            item.label,
+            show_range(loaded.text(), item.replace),
+            item.insert
+        ));
+        if let Some(detail) = &item.detail {
+            out.push_str(&format!(" | {detail}"));
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}
+
+fn check_completion(fixture: &str, expect: Expect) {
+    expect.assert_eq(&completions(fixture));
+}
+
+/// The labels only, for forms that must give the same items.
+fn labels(fixture: &str) -> Vec<String> {
+    let loaded = load(fixture);
+    super::completion(loaded.host.db(), loaded.file(), loaded.offset)
+        .into_iter()
+        .map(|i| i.label)
+        .collect()
+}
+
+/// The options and groups right below `hardware.nvidia-jetpack` in the bundled index.
+const TOP_LEVEL: &[&str] = &[
+    "carrierBoard",
+    "configureCuda",
+    "console",
+    "enable",
+    "firmware",
+    "flashScriptOverrides",
+    "flasherPkgs",
+    "kernel",
+    "majorVersion",
+    "maxClock",
+    "modesetting",
+    "name",
+    "som",
+    "super",
+];
+
+#[test]
+fn completion_after_namespace_dot() {
+    check_completion(
+        "{ config, ... }:\n{\n  hardware.nvidia-jetpack.$0\n}\n",
+        expect![[r#"
+            Option carrierBoard ""->"carrierBoard" | one of "generic", "devkit", "xavierNxDevkit" (default: "generic")
+            Option configureCuda ""->"configureCuda" | boolean (default: config.hardware.graphics.enable)
+            OptionGroup console ""->"console" | 1 option
+            Option enable ""->"enable" | boolean (default: false)
+            OptionGroup firmware ""->"firmware" | 53 options
+            OptionGroup flashScriptOverrides ""->"flashScriptOverrides" | 13 options
+            Option flasherPkgs ""->"flasherPkgs" | `options.nixpkgs.pkgs.type` (default: import pkgs.path { system = "x86_64-lin…)
+            OptionGroup kernel ""->"kernel" | 1 option
+            Option majorVersion ""->"majorVersion" | one of "5", "6", "7" (default: if lib.hasPrefix "thor" cfg.som then "7…)
+            Option maxClock ""->"maxClock" | boolean (default: false)
+            OptionGroup modesetting ""->"modesetting" | 1 option
+            Option name ""->"name" | string (default: "${som}-${carrierBoard}")
+            Option som ""->"som" | one of "generic", "orin-agx", "orin-agx-industrial", "orin-nx", "orin-nano", "thor-agx", "thor-agx-t4000", "xavier-agx", "xavier-agx-industrial", "xavier-nx", "xavier-nx-emmc" (default: "generic")
+            Option super ""->"super" | boolean (default: false)
+        "#]],
+    );
+}
+
+#[test]
+fn completion_of_a_partial_segment_replaces_the_word() {
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.so$0m = \"orin-nx\";\n}\n",
+        expect![[r#"
+            Option carrierBoard "som"->"carrierBoard" | one of "generic", "devkit", "xavierNxDevkit" (default: "generic")
+            Option configureCuda "som"->"configureCuda" | boolean (default: config.hardware.graphics.enable)
+            OptionGroup console "som"->"console" | 1 option
+            Option enable "som"->"enable" | boolean (default: false)
+            OptionGroup firmware "som"->"firmware" | 53 options
+            OptionGroup flashScriptOverrides "som"->"flashScriptOverrides" | 13 options
+            Option flasherPkgs "som"->"flasherPkgs" | `options.nixpkgs.pkgs.type` (default: import pkgs.path { system = "x86_64-lin…)
+            OptionGroup kernel "som"->"kernel" | 1 option
+            Option majorVersion "som"->"majorVersion" | one of "5", "6", "7" (default: if lib.hasPrefix "thor" cfg.som then "7…)
+            Option maxClock "som"->"maxClock" | boolean (default: false)
+            OptionGroup modesetting "som"->"modesetting" | 1 option
+            Option name "som"->"name" | string (default: "${som}-${carrierBoard}")
+            Option som "som"->"som" | one of "generic", "orin-agx", "orin-agx-industrial", "orin-nx", "orin-nano", "thor-agx", "thor-agx-t4000", "xavier-agx", "xavier-agx-industrial", "xavier-nx", "xavier-nx-emmc" (default: "generic")
+            Option super "som"->"super" | boolean (default: false)
+        "#]],
+    );
+}
+
+#[test]
+fn completion_in_every_attrset_form() {
+    let forms = [
+        // dotted, before the next line's binding (rnix joins the two keys)
+        "{ config, ... }:\n{\n  hardware.nvidia-jetpack.$0\n  services.openssh.enable = true;\n}\n",
+        // a partial word
+        "{\n  hardware.nvidia-jetpack.ma$0\n}\n",
+        // `a.b = { | }`
+        "{ lib, ... }:\n{\n  hardware.nvidia-jetpack = {\n    $0\n  };\n}\n",
+        // `a = { b = { | }; }`
+        "{\n  hardware = {\n    nvidia-jetpack = { som = \"orin-nx\"; $0 };\n  };\n}\n",
+        // `a = { b.| }`
+        "{\n  hardware = { nvidia-jetpack.$0 };\n}\n",
+        // inside `config = { ... }` next to `options`
+        "{ lib, ... }:\n{\n  options.foo = lib.mkOption { };\n  config = {\n    hardware.nvidia-jetpack.$0\n  };\n}\n",
+        // `config.` written in the key
+        "{ config, ... }:\n{\n  config.hardware.nvidia-jetpack.$0\n}\n",
+        // `lib.mkIf cond { ... }`
+        "{ config, lib, ... }:\n{\n  config = lib.mkIf config.foo.enable {\n    hardware.nvidia-jetpack = { $0 };\n  };\n}\n",
+        // `mkMerge [ { ... } ]`
+        "{ lib, ... }:\n{\n  config = lib.mkMerge [\n    { hardware.nvidia-jetpack.enable = true; }\n    { hardware.nvidia-jetpack.$0 }\n  ];\n}\n",
+        // a module that is `mkIf` as a whole, under `with lib;` and `let`
+        "{ config, lib, ... }:\nwith lib;\nlet cfg = config.x; in\nmkIf cfg.enable {\n  hardware.nvidia-jetpack.$0\n}\n",
+        // an unclosed `{` at the end of the file
+        "{ ... }:\n{\n  hardware.nvidia-jetpack = {\n    $0\n",
+        // an unclosed `{` with more bindings after it
+        "{\n  hardware.nvidia-jetpack = {\n    $0\n  networking.hostName = \"orin\";\n}\n",
+        // a dot at the very end of the file
+        "{\n  hardware.nvidia-jetpack.$0",
+        // after a finished binding in the same attrset
+        "{\n  hardware.nvidia-jetpack = { enable = true;\n  $0 };\n}\n",
+        // an inline module of `imports`
+        "{\n  imports = [ ({ lib, ... }: { hardware.nvidia-jetpack.$0 }) ];\n}\n",
+        // an `if` inside `mkMerge`
+        "{ lib, cond, ... }:\n{\n  config = lib.mkMerge [ (if cond then { hardware.nvidia-jetpack = { $0 }; } else { }) ];\n}\n",
+    ];
+    for form in forms {
+        assert_eq!(labels(form), TOP_LEVEL, "in:\n{form}");
+    }
+}
+
+#[test]
+fn completion_below_the_top_level() {
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.firmware.uefi = {\n    secureBoot.$0\n  };\n}\n",
+        expect![[r#"
+            Option defaultDbEslFile ""->"defaultDbEslFile" | path
+            Option defaultKekEslFile ""->"defaultKekEslFile" | path
+            Option defaultPkEslFile ""->"defaultPkEslFile" | path
+            Option enrollDefaultKeys ""->"enrollDefaultKeys" | boolean (default: false)
+            OptionGroup signer ""->"signer" | 2 options
+        "#]],
+    );
+    // Below an `attrsOf (submodule ...)`, any element name leads to the submodule's options.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.firmware.variants.my-board.$0\n}\n",
+        expect![[r#"
+            Option boardid ""->"boardid" | string
+            Option boardrev ""->"boardrev" | string (default: "")
+            Option boardsku ""->"boardsku" | string
+            Option chiprev ""->"chiprev" | string (default: "")
+            Option chipsku ""->"chipsku" | null or string (default: null)
+            Option fab ""->"fab" | string
+            Option fuselevel ""->"fuselevel" | string (default: "fuselevel_production")
+            Option ramcode ""->"ramcode" | null or string (default: null)
+        "#]],
+    );
+}
+
+#[test]
+fn completion_leaves_out_renamed_options() {
+    let firmware = labels("{\n  hardware.nvidia-jetpack.firmware.$0\n}\n");
+    // `firmware.bootOrder` was renamed to `firmware.initialBootOrder`.
+    assert!(
+        firmware.contains(&"initialBootOrder".to_string()),
+        "{firmware:?}"
+    );
+    assert!(!firmware.contains(&"bootOrder".to_string()), "{firmware:?}");
+}
+
+#[test]
+fn completion_leads_into_the_namespaces() {
+    check_completion(
+        "{\n  hardware.nv$0\n}\n",
+        expect![[r#"
+        OptionGroup nvidia-jetpack "nv"->"nvidia-jetpack" | 78 options
+    "#]],
+    );
+    check_completion(
+        "{\n  services.$0\n}\n",
+        expect![[r#"
+        OptionGroup nvargus-daemon ""->"nvargus-daemon" | 2 options
+        OptionGroup nvfancontrol ""->"nvfancontrol" | 2 options
+        OptionGroup nvpmodel ""->"nvpmodel" | 3 options
+    "#]],
+    );
+    check_completion(
+        "{ config, ... }: {\n  $0\n}\n",
+        expect![[r#"
+        OptionGroup hardware ""->"hardware" | 78 options
+        OptionGroup services ""->"services" | 7 options
+    "#]],
+    );
+    check_completion(
+        "{\n  services = { nvpmodel.$0 };\n}\n",
+        expect![[r#"
+        Option configFile ""->"configFile" | null or path (default: null)
+        Option enable ""->"enable" | boolean (default: false)
+        Option profileNumber ""->"profileNumber" | null or signed integer (default: null)
+    "#]],
+    );
+}
+
+#[test]
+fn completion_of_values() {
+    // An enum, quoted outside a string.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.carrierBoard = $0\n}\n",
+        expect![[r#"
+            Value generic ""->"\"generic\"" | hardware.nvidia-jetpack.carrierBoard
+            Value devkit ""->"\"devkit\"" | hardware.nvidia-jetpack.carrierBoard
+            Value xavierNxDevkit ""->"\"xavierNxDevkit\"" | hardware.nvidia-jetpack.carrierBoard
+        "#]],
+    );
+    // Inside the string, unquoted, replacing what is written.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack = { som = \"orin-$0\"; };\n}\n",
+        expect![[r#"
+            Value generic "orin-"->"generic" | hardware.nvidia-jetpack.som
+            Value orin-agx "orin-"->"orin-agx" | hardware.nvidia-jetpack.som
+            Value orin-agx-industrial "orin-"->"orin-agx-industrial" | hardware.nvidia-jetpack.som
+            Value orin-nx "orin-"->"orin-nx" | hardware.nvidia-jetpack.som
+            Value orin-nano "orin-"->"orin-nano" | hardware.nvidia-jetpack.som
+            Value thor-agx "orin-"->"thor-agx" | hardware.nvidia-jetpack.som
+            Value thor-agx-t4000 "orin-"->"thor-agx-t4000" | hardware.nvidia-jetpack.som
+            Value xavier-agx "orin-"->"xavier-agx" | hardware.nvidia-jetpack.som
+            Value xavier-agx-industrial "orin-"->"xavier-agx-industrial" | hardware.nvidia-jetpack.som
+            Value xavier-nx "orin-"->"xavier-nx" | hardware.nvidia-jetpack.som
+            Value xavier-nx-emmc "orin-"->"xavier-nx-emmc" | hardware.nvidia-jetpack.som
+        "#]],
+    );
+    // Booleans, with the next binding right after (rnix reads it as the value).
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.enable = $0\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n}\n",
+        expect![[r#"
+            Value true ""->"true" | hardware.nvidia-jetpack.enable
+            Value false ""->"false" | hardware.nvidia-jetpack.enable
+        "#]],
+    );
+    check_completion(
+        "{\n  services.nvfancontrol = { enable = t$0; };\n}\n",
+        expect![[r#"
+            Value true "t"->"true" | services.nvfancontrol.enable
+            Value false "t"->"false" | services.nvfancontrol.enable
+        "#]],
+    );
+    // An unterminated string.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.majorVersion = \"$0\n}\n",
+        expect![[r#"
+            Value 5 ""->"5" | hardware.nvidia-jetpack.majorVersion
+            Value 6 ""->"6" | hardware.nvidia-jetpack.majorVersion
+            Value 7 ""->"7" | hardware.nvidia-jetpack.majorVersion
+        "#]],
+    );
+    // Not an option with values: nothing.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.name = $0\n}\n",
+        expect![[r#"
+            (none)
+        "#]],
+    );
+}
+
+#[test]
+fn user_modules_extend_enums() {
+    check_completion(
+        r#"#- /f/flake.nix
+{ outputs = { self }: { }; }
+#- /f/boards.nix
+{ lib, ... }:
+{
+  options.hardware.nvidia-jetpack.carrierBoard = lib.mkOption {
+    type = lib.types.enum [ "myCarrier" ];
+  };
+}
+#- /f/configuration.nix
+{
+  hardware.nvidia-jetpack.carrierBoard = "$0";
+}
+"#,
+        expect![[r#"
+            Value generic ""->"generic" | hardware.nvidia-jetpack.carrierBoard
+            Value devkit ""->"devkit" | hardware.nvidia-jetpack.carrierBoard
+            Value xavierNxDevkit ""->"xavierNxDevkit" | hardware.nvidia-jetpack.carrierBoard
+            Value myCarrier ""->"myCarrier" | hardware.nvidia-jetpack.carrierBoard
+        "#]],
+    );
+}
+
+#[test]
+fn no_completion_where_options_do_not_go() {
+    for text in [
+        // a comment
+        "{\n  # hardware.nvidia-jetpack.$0\n}\n",
+        // a `let` binding
+        "let hardware.nvidia-jetpack.$0 = 1; in { }\n",
+        // a function's pattern
+        "{ config, $0 }: { }\n",
+        // a select expression in a value
+        "{\n  x = pkgs.hardware.nvidia-jetpack.$0;\n}\n",
+        // under an option that is not in a jetpack namespace
+        "{\n  services.openssh.$0\n}\n",
+        // the argument of some other function
+        "{\n  x = foo { hardware.nvidia-jetpack.$0 };\n}\n",
+        // a string that is not an option's value
+        "{\n  x = \"hardware.nvidia-jetpack.$0\";\n}\n",
+        // a path
+        "{\n  imports = [ ./hardware.$0 ];\n}\n",
+        "",
+    ] {
+        assert_eq!(completions(text), "(none)\n", "in:\n{text}");
+    }
+}
+
+#[test]
+fn out_of_range_offsets_give_nothing() {
+    let loaded = load("{\n  hardware.nvidia-jetpack.$0\n  x = \"é\";\n}\n");
+    let (db, file) = (loaded.host.db(), loaded.file());
+    let len = TextSize::of(loaded.text());
+    let inside_char = TextSize::from(loaded.text().find('é').unwrap() as u32 + 1);
+    for offset in [
+        len + TextSize::from(1),
+        TextSize::from(u32::MAX),
+        inside_char,
+    ] {
+        assert!(super::completion(db, file, offset).is_empty());
+        assert!(super::hover(db, file, offset).is_none());
+        assert!(super::definition(db, file, offset).is_empty());
+    }
+    // The very end is a valid place.
+    let _ = super::completion(db, file, len);
+}
+
+#[test]
+fn completion_in_flake_modules() {
+    let inline = r#"#- /f/flake.nix
+{
+  outputs = { self, nixpkgs, jetpack }: {
+    nixosConfigurations.orin = nixpkgs.lib.nixosSystem {
+      modules = [
+        jetpack.nixosModules.default
+        { hardware.nvidia-jetpack.$0 }
+      ];
+    };
+  };
+}
+"#;
+    assert_eq!(labels(inline), TOP_LEVEL);
+    let module = r#"#- /f/flake.nix
+{
+  outputs = { self }: {
+    nixosModules.default = { config, ... }: { hardware.nvidia-jetpack = { $0 }; };
+    nixosModules.plain = { hardware.nvidia-jetpack.$0 };
+  };
+}
+"#;
+    assert_eq!(labels(module), TOP_LEVEL);
+}
+
+const FLAKE: &str = r#"#- /f/flake.nix
+{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+    jetpack.url = "github:anduril/jetpack-nixos";
+    flake-utils.url = "github:numtide/flake-utils";
+  };
+  outputs = { self, nixpkgs, jetpack, flake-utils, ... }: {
+    nixosConfigurations.orin-agx = nixpkgs.lib.nixosSystem {
+      system = "aarch64-linux";
+      modules = [ jetpack.nixosModules.default ./configuration.nix ];
+    };
+  };
+}
+#- /f/flake.lock @example/flake.lock
+#- /f/configuration.nix
+{ hardware.nvidia-jetpack.enable = true; }
+"#;
+
+/// The example flake with `from` replaced by `to` (which holds the cursor).
+fn flake_with(from: &str, to: &str) -> String {
+    assert!(FLAKE.contains(from), "{from}");
+    FLAKE.replacen(from, to, 1)
+}
+
+#[test]
+fn completion_of_output_names() {
+    check_completion(
+        &flake_with(
+            "  outputs = { self, nixpkgs, jetpack, flake-utils, ... }: {\n",
+            "  outputs = { self, nixpkgs, jetpack, flake-utils, ... }: {\n    $0\n",
+        ),
+        expect![[r#"
+            Output apps ""->"apps"
+            Output bundlers ""->"bundlers"
+            Output checks ""->"checks"
+            Output darwinConfigurations ""->"darwinConfigurations"
+            Output darwinModules ""->"darwinModules"
+            Output devShells ""->"devShells"
+            Output flakeModules ""->"flakeModules"
+            Output formatter ""->"formatter"
+            Output homeConfigurations ""->"homeConfigurations"
+            Output homeManagerModules ""->"homeManagerModules"
+            Output homeModules ""->"homeModules"
+            Output hydraJobs ""->"hydraJobs"
+            Output legacyPackages ""->"legacyPackages"
+            Output lib ""->"lib"
+            Output nixosConfigurations ""->"nixosConfigurations"
+            Output nixosModules ""->"nixosModules"
+            Output overlays ""->"overlays"
+            Output packages ""->"packages"
+            Output schemas ""->"schemas"
+            Output templates ""->"templates"
+            Output flakeModule ""->"flakeModule"
+            Output homeManagerModule ""->"homeManagerModule"
+            Output darwinModule ""->"darwinModule"
+            Output nixopsConfigurations ""->"nixopsConfigurations"
+        "#]],
+    );
+    // Mid-edit, with a partial name and no `=` yet.
+    let partial = flake_with(
+        "    nixosConfigurations.orin-agx",
+        "    nixosConf$0\n    nixosConfigurations.orin-agx",
+    );
+    assert!(labels(&partial).contains(&"nixosConfigurations".to_string()));
+    // Per-system helpers: the system level is implicit.
+    let per_system = r#"#- /f/flake.nix
+{
+  outputs = { self, nixpkgs, flake-utils }:
+    flake-utils.lib.eachDefaultSystem (system: {
+      $0
+    });
+}
+"#;
+    check_completion(
+        per_system,
+        expect![[r#"
+        (none)
+    "#]],
+    );
+}
+
+#[test]
+fn completion_of_systems() {
+    let key = flake_with(
+        "    nixosConfigurations.orin-agx",
+        "    packages.$0\n    nixosConfigurations.orin-agx",
+    );
+    let labels_key = labels(&key);
+    assert_eq!(labels_key.len(), crate::systems::KNOWN_SYSTEMS.len());
+    assert_eq!(labels_key[..2], ["x86_64-linux", "aarch64-linux"]);
+    let nested = flake_with(
+        "    nixosConfigurations.orin-agx",
+        "    devShells = { $0 };\n    nixosConfigurations.orin-agx",
+    );
+    assert_eq!(labels(&nested), labels_key);
+    check_completion(
+        &flake_with("system = \"aarch64-linux\"", "system = \"aarch$0\""),
+        expect![[r#"
+            System x86_64-linux "aarch"->"x86_64-linux"
+            System aarch64-linux "aarch"->"aarch64-linux"
+            System x86_64-darwin "aarch"->"x86_64-darwin"
+            System aarch64-darwin "aarch"->"aarch64-darwin"
+            System i686-linux "aarch"->"i686-linux"
+            System armv6l-linux "aarch"->"armv6l-linux"
+            System armv7l-linux "aarch"->"armv7l-linux"
+            System armv7a-linux "aarch"->"armv7a-linux"
+            System armv5tel-linux "aarch"->"armv5tel-linux"
+            System aarch64_be-linux "aarch"->"aarch64_be-linux"
+            System riscv32-linux "aarch"->"riscv32-linux"
+            System riscv64-linux "aarch"->"riscv64-linux"
+            System powerpc-linux "aarch"->"powerpc-linux"
+            System powerpc64-linux "aarch"->"powerpc64-linux"
+            System powerpc64le-linux "aarch"->"powerpc64le-linux"
+            System mips-linux "aarch"->"mips-linux"
+            System mipsel-linux "aarch"->"mipsel-linux"
+            System mips64-linux "aarch"->"mips64-linux"
+            System mips64el-linux "aarch"->"mips64el-linux"
+            System loongarch64-linux "aarch"->"loongarch64-linux"
+            System s390-linux "aarch"->"s390-linux"
+            System s390x-linux "aarch"->"s390x-linux"
+            System m68k-linux "aarch"->"m68k-linux"
+            System microblaze-linux "aarch"->"microblaze-linux"
+            System microblazeel-linux "aarch"->"microblazeel-linux"
+            System armv7a-darwin "aarch"->"armv7a-darwin"
+            System i686-darwin "aarch"->"i686-darwin"
+            System x86_64-freebsd "aarch"->"x86_64-freebsd"
+            System i686-freebsd "aarch"->"i686-freebsd"
+            System aarch64-freebsd "aarch"->"aarch64-freebsd"
+            System powerpc64-freebsd "aarch"->"powerpc64-freebsd"
+            System x86_64-netbsd "aarch"->"x86_64-netbsd"
+            System i686-netbsd "aarch"->"i686-netbsd"
+            System aarch64-netbsd "aarch"->"aarch64-netbsd"
+            System armv6l-netbsd "aarch"->"armv6l-netbsd"
+            System armv7a-netbsd "aarch"->"armv7a-netbsd"
+            System armv7l-netbsd "aarch"->"armv7l-netbsd"
+            System mipsel-netbsd "aarch"->"mipsel-netbsd"
+            System powerpc-netbsd "aarch"->"powerpc-netbsd"
+            System riscv32-netbsd "aarch"->"riscv32-netbsd"
+            System riscv64-netbsd "aarch"->"riscv64-netbsd"
+            System m68k-netbsd "aarch"->"m68k-netbsd"
+            System x86_64-openbsd "aarch"->"x86_64-openbsd"
+            System i686-openbsd "aarch"->"i686-openbsd"
+            System x86_64-solaris "aarch"->"x86_64-solaris"
+            System x86_64-illumos "aarch"->"x86_64-illumos"
+            System x86_64-cygwin "aarch"->"x86_64-cygwin"
+            System i686-cygwin "aarch"->"i686-cygwin"
+            System x86_64-windows "aarch"->"x86_64-windows"
+            System i686-windows "aarch"->"i686-windows"
+            System aarch64-windows "aarch"->"aarch64-windows"
+            System x86_64-genode "aarch"->"x86_64-genode"
+            System i686-genode "aarch"->"i686-genode"
+            System aarch64-genode "aarch"->"aarch64-genode"
+            System x86_64-redox "aarch"->"x86_64-redox"
+            System aarch64-none "aarch"->"aarch64-none"
+            System aarch64_be-none "aarch"->"aarch64_be-none"
+            System arm-none "aarch"->"arm-none"
+            System armv6l-none "aarch"->"armv6l-none"
+            System avr-none "aarch"->"avr-none"
+            System i686-none "aarch"->"i686-none"
+            System microblaze-none "aarch"->"microblaze-none"
+            System microblazeel-none "aarch"->"microblazeel-none"
+            System mips-none "aarch"->"mips-none"
+            System mips64-none "aarch"->"mips64-none"
+            System msp430-none "aarch"->"msp430-none"
+            System or1k-none "aarch"->"or1k-none"
+            System m68k-none "aarch"->"m68k-none"
+            System powerpc-none "aarch"->"powerpc-none"
+            System powerpcle-none "aarch"->"powerpcle-none"
+            System riscv32-none "aarch"->"riscv32-none"
+            System riscv64-none "aarch"->"riscv64-none"
+            System rx-none "aarch"->"rx-none"
+            System s390-none "aarch"->"s390-none"
+            System s390x-none "aarch"->"s390x-none"
+            System vc4-none "aarch"->"vc4-none"
+            System x86_64-none "aarch"->"x86_64-none"
+            System wasm32-wasi "aarch"->"wasm32-wasi"
+            System wasm64-wasi "aarch"->"wasm64-wasi"
+            System js-ghcjs "aarch"->"js-ghcjs"
+            System mmix-mmixware "aarch"->"mmix-mmixware"
+        "#]],
+    );
+    for text in [
+        "#- /f/flake.nix\n{ outputs = { self, utils }: utils.lib.eachSystem [ \"$0\" ] (system: { }); }\n",
+        "#- /f/flake.nix\n{ outputs = inputs: inputs.parts.lib.mkFlake { inherit inputs; } { systems = [ \"x86_64-linux\" \"$0\" ]; }; }\n",
+        "#- /f/flake.nix\n{ outputs = { nixpkgs, ... }: { packages = nixpkgs.lib.genAttrs [ \"$0\" ] (s: { }); }; }\n",
+    ] {
+        assert_eq!(labels(text), labels_key, "in:\n{text}");
+    }
+}
+
+#[test]
+fn completion_of_follows() {
+    check_completion(
+        &flake_with("    jetpack.url = \"github:anduril/jetpack-nixos\";\n", "    jetpack.url = \"github:anduril/jetpack-nixos\";\n    jetpack.inputs.nixpkgs.follows = \"$0\";\n"),
+        expect![[r#"
+            Input nixpkgs ""->"nixpkgs" | github:NixOS/nixpkgs/nixos-24.11
+            Input jetpack ""->"jetpack" | github:anduril/jetpack-nixos
+            Input flake-utils ""->"flake-utils" | github:numtide/flake-utils
+            Input jetpack/nixpkgs ""->"jetpack/nixpkgs" | github:NixOS/nixpkgs/3b4de0a
+            Input flake-utils/systems ""->"flake-utils/systems" | github:nix-systems/default/3cb28b6
+        "#]],
+    );
+    // Unterminated, at the end of a line.
+    let open = flake_with(
+        "    jetpack.url = \"github:anduril/jetpack-nixos\";\n",
+        "    jetpack.inputs.nixpkgs.follows = \"jet$0\n",
+    );
+    assert!(labels(&open).contains(&"jetpack/nixpkgs".to_string()));
+}
+
+#[test]
+fn completion_of_url_schemes() {
+    check_completion(
+        &flake_with(
+            "    flake-utils.url = \"github:numtide/flake-utils\";",
+            "    flake-utils.url = \"git$0\";",
+        ),
+        expect![[r#"
+            UrlScheme github: "git"->"github:" | github:owner/repo[/ref-or-rev]
+            UrlScheme gitlab: "git"->"gitlab:" | gitlab:owner/repo[/ref-or-rev]
+            UrlScheme sourcehut: "git"->"sourcehut:" | sourcehut:~owner/repo[/ref-or-rev]
+            UrlScheme git+https:// "git"->"git+https://" | a Git repository over HTTPS
+            UrlScheme git+ssh:// "git"->"git+ssh://" | a Git repository over SSH
+            UrlScheme git+file:// "git"->"git+file://" | a local Git repository
+            UrlScheme git+http:// "git"->"git+http://" | a Git repository over HTTP
+            UrlScheme path: "git"->"path:" | a local directory (copied whole)
+            UrlScheme tarball+https:// "git"->"tarball+https://" | a tarball to unpack
+            UrlScheme file+https:// "git"->"file+https://" | a single file
+            UrlScheme https:// "git"->"https://" | a tarball or file, by extension
+            UrlScheme hg+https:// "git"->"hg+https://" | a Mercurial repository
+            UrlScheme flake: "git"->"flake:" | a name looked up in the flake registry
+            UrlScheme nixpkgs "git"->"nixpkgs" | the registry's nixpkgs (indirect)
+        "#]],
+    );
+    // Once a scheme is written, there is nothing more to offer.
+    let written = flake_with("\"github:numtide/flake-utils\"", "\"github:$0\"");
+    assert!(labels(&written).is_empty());
+}
