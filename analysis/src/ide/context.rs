@@ -164,11 +164,20 @@ fn call_with_argument(apply: &SyntaxNode, child: &SyntaxNode) -> Option<String> 
     function_name(&applied_function(&apply)?)
 }
 
+/// Whether an expression is a function (through parentheses).
+fn is_lambda(node: &SyntaxNode) -> bool {
+    ast::Expr::cast(node.clone())
+        .map(crate::syntax::unparen)
+        .is_some_and(|e| matches!(e, ast::Expr::Lambda(_)))
+}
+
 /// Whether a lambda looks like a NixOS module (`{ config, lib, ... }: ...`).
 fn is_module_lambda(lambda: &SyntaxNode) -> bool {
-    let Some(ast::Param::Pattern(pattern)) =
-        ast::Lambda::cast(lambda.clone()).and_then(|l| l.param())
-    else {
+    let lambda = ast::Expr::cast(lambda.clone()).map(crate::syntax::unparen);
+    let Some(ast::Param::Pattern(pattern)) = (match lambda {
+        Some(ast::Expr::Lambda(l)) => l.param(),
+        _ => None,
+    }) else {
         return false;
     };
     pattern.ellipsis_token().is_some()
@@ -203,7 +212,7 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
                 }
                 let key = binding_key(&parent)?;
                 let holder = parent.parent()?;
-                if cur.kind() == NODE_LAMBDA {
+                if is_lambda(&cur) {
                     let top_level = holder.parent().is_some_and(|p| p.kind() == NODE_ROOT);
                     if flake && top_level && key == ["outputs"] {
                         let path = rev_path.iter().rev().cloned().collect();
@@ -235,7 +244,7 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
                 let name = call_with_argument(&parent, &cur)?;
                 if TRANSPARENT_CALLS.contains(&name.as_str()) {
                     cur = parent;
-                } else if cur.kind() == NODE_LAMBDA
+                } else if is_lambda(&cur)
                     && (name.starts_with("eachSystem") || name.starts_with("eachDefaultSystem"))
                 {
                     let path = rev_path.iter().rev().cloned().collect();
@@ -260,7 +269,7 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
                             .last()
                             .is_some_and(|k| MODULE_LISTS.contains(&k.as_str()))
                         {
-                            if cur.kind() == NODE_LAMBDA && !is_module_lambda(&cur) {
+                            if is_lambda(&cur) && !is_module_lambda(&cur) {
                                 return None;
                             }
                             return module(&rev_path);

@@ -52,8 +52,8 @@ fn option_hover(db: &dyn Db, file: SourceFile, path: &[String]) -> Option<String
             s
         };
         return Some(format!(
-            "**{dotted}**\n\n{what}\n\n*Declared in* `{}` ({})",
-            rename.file,
+            "**{dotted}**\n\n{what}\n\n*Declared in* `{}` of {}",
+            super::options::rename_declared_at(db, &index, rename),
             index.source.describe()
         ));
     }
@@ -62,7 +62,7 @@ fn option_hover(db: &dyn Db, file: SourceFile, path: &[String]) -> Option<String
         Lookup::Namespace => {
             let count = super::options::children(&index, path).len();
             Some(format!(
-                "**{dotted}**\n\nOption group: {count} entries below it ({})",
+                "**{dotted}**\n\nOption group: {count} entries below it, in {}",
                 index.source.describe()
             ))
         }

@@ -51,7 +51,9 @@ pub(crate) fn inlay_hints(db: &dyn Db, file: SourceFile, now_unix: i64) -> Vec<I
 
 /// How long ago `then` was, in the largest unit that fits: `3 months ago`.
 pub(crate) fn age(now: i64, then: i64) -> String {
-    let secs = now.saturating_sub(then);
+    let Some(secs) = now.checked_sub(then) else {
+        return "long ago".to_string();
+    };
     if secs < 0 {
         return "in the future".to_string();
     }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::db::{self, Db};
 use crate::options::index::{merged_type, OptionIndex, SourceKind};
-use crate::options::OptionDecl;
+use crate::options::{OptionDecl, RenameDecl};
 use crate::settings::JETPACK_NAMESPACES;
 use crate::syntax::{ColumnUnit, LineIndex};
+use rowan::TextRange;
 
 /// One segment that may follow a path.
 pub(crate) struct Child<'a> {
@@ -108,24 +109,46 @@ fn default_text(decl: &OptionDecl) -> Option<String> {
 pub(crate) fn declared_at(db: &dyn Db, index: &OptionIndex, decl: &OptionDecl) -> String {
     let position = index.options.iter().position(|d| std::ptr::eq(d, decl));
     let from_source = position.is_some_and(|i| i < index.from_source);
-    let mut line = None;
-    if from_source && index.source.kind == SourceKind::Bundled {
-        let bundled = crate::options::bundled::bundled();
-        line = position.and_then(|i| bundled.lines.get(i).copied().flatten());
-    } else if let Some(file) = db::file_by_path(db, &decl.file) {
-        let text = file.text(db);
+    let bundled_line = (from_source && index.source.kind == SourceKind::Bundled)
+        .then(|| {
+            let lines = &crate::options::bundled::bundled().lines;
+            position.and_then(|i| lines.get(i).copied().flatten())
+        })
+        .flatten();
+    place_text(db, index, &decl.file, decl.range, bundled_line)
+}
+
+/// Where a rename is declared, as [`declared_at`] says it.
+pub(crate) fn rename_declared_at(db: &dyn Db, index: &OptionIndex, rename: &RenameDecl) -> String {
+    let bundled_line = (index.source.kind == SourceKind::Bundled)
+        .then(|| {
+            let position = index.renames.iter().position(|r| std::ptr::eq(r, rename))?;
+            let lines = &crate::options::bundled::bundled().rename_lines;
+            lines.get(position).copied().flatten()
+        })
+        .flatten();
+    place_text(db, index, &rename.file, rename.range, bundled_line)
+}
+
+fn place_text(
+    db: &dyn Db,
+    index: &OptionIndex,
+    file: &str,
+    range: TextRange,
+    bundled_line: Option<u32>,
+) -> String {
+    let line = bundled_line.or_else(|| {
+        let source = db::file_by_path(db, file)?;
+        let text = source.text(db);
         let lines = LineIndex::new(text);
-        line = Some(
-            lines
-                .line_col(text, decl.range.start(), ColumnUnit::Char)
-                .line
-                + 1,
-        );
-    }
-    let shown = match (&index.source.path, from_source) {
-        (Some(root), true) => crate::paths::strip_dir(&decl.file, root).unwrap_or(&decl.file),
-        _ => decl.file.as_str(),
-    };
+        Some(lines.line_col(text, range.start(), ColumnUnit::Char).line + 1)
+    });
+    let shown = index
+        .source
+        .path
+        .as_deref()
+        .and_then(|root| crate::paths::strip_dir(file, root))
+        .unwrap_or(file);
     match line {
         Some(line) => format!("{shown}:{line}"),
         None => shown.to_string(),
@@ -172,7 +195,7 @@ pub(crate) fn documentation(
         .map(|d| format!("`{}`", declared_at(db, index, d)))
         .collect();
     md.push_str(&format!(
-        "*Declared in* {} ({})",
+        "*Declared in* {} of {}",
         places.join(", "),
         index.source.describe()
     ));

@@ -115,6 +115,14 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
             _ => {}
         }
     }
+    // A symbol's range holds its name (an output's bindings may all be nested below its key).
+    fn hold_names(symbols: &mut [Symbol]) {
+        for s in symbols {
+            s.range = s.range.cover(s.selection_range);
+            hold_names(&mut s.children);
+        }
+    }
+    hold_names(&mut out);
     if let Some(mut inputs) = inputs {
         for input in &mut inputs.children {
             input.detail = model

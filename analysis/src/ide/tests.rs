@@ -526,8 +526,14 @@ fn completion_of_output_names() {
     check_completion(
         per_system,
         expect![[r#"
-        (none)
-    "#]],
+            Output apps ""->"apps"
+            Output bundlers ""->"bundlers"
+            Output checks ""->"checks"
+            Output devShells ""->"devShells"
+            Output formatter ""->"formatter"
+            Output legacyPackages ""->"legacyPackages"
+            Output packages ""->"packages"
+        "#]],
     );
 }
 
@@ -687,4 +693,649 @@ fn completion_of_url_schemes() {
     // Once a scheme is written, there is nothing more to offer.
     let written = flake_with("\"github:numtide/flake-utils\"", "\"github:$0\"");
     assert!(labels(&written).is_empty());
+}
+
+fn hover_text(loaded: &Loaded) -> String {
+    match super::hover(loaded.host.db(), loaded.file(), loaded.offset) {
+        Some(h) => format!("{}\n{}\n", show_range(loaded.text(), h.range), h.markdown),
+        None => "(none)\n".to_string(),
+    }
+}
+
+fn check_hover(fixture: &str, expect: Expect) {
+    expect.assert_eq(&hover_text(&load(fixture)));
+}
+
+/// A jetpack-nixos source with descriptions, as files of the fixture below `/jetpack`, set as
+/// the option source of the flake at `/f`.
+fn with_jetpack_source(mut loaded: Loaded) -> Loaded {
+    let files = loaded.fixture.files.clone();
+    let tree = crate::options::extract_tree("/jetpack/modules/default.nix", &mut |path| {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+    });
+    let source = crate::options::index::SourceOptions {
+        source: crate::options::index::OptionSource {
+            kind: crate::options::index::SourceKind::Explicit,
+            path: Some("/jetpack".to_string()),
+            rev: None,
+            stand_in_for: None,
+        },
+        options: tree.options,
+        renames: tree.renames,
+        problems: tree.problems,
+    };
+    let mut sources = std::collections::BTreeMap::new();
+    sources.insert("/f".to_string(), std::sync::Arc::new(source));
+    loaded.host.apply_change(Change {
+        option_sources: Some(sources),
+        ..Change::default()
+    });
+    loaded
+}
+
+const JETPACK_SOURCE: &str = r#"#- /jetpack/modules/default.nix
+{ config, lib, ... }:
+{
+  imports = [
+    (lib.mkRenamedOptionModule [ "hardware" "nvidia-jetpack" "bootloader" "logo" ] [ "hardware" "nvidia-jetpack" "firmware" "logo" ])
+  ];
+  options.hardware.nvidia-jetpack = {
+    som = lib.mkOption {
+      type = lib.types.enum [ "orin-agx" "orin-nx" ];
+      default = "orin-agx";
+      description = "The Jetson module on the carrier board.";
+    };
+    firmware.logo = lib.mkOption {
+      type = lib.types.nullOr lib.types.path;
+      default = null;
+      description = ''
+        An image shown while the board boots.
+      '';
+    };
+  };
+}
+#- /f/flake.nix
+{ outputs = { self }: { }; }
+"#;
+
+#[test]
+fn hover_over_options() {
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.s$0om = \"orin-nx\";\n}\n",
+        expect![[r#"
+            "hardware.nvidia-jetpack.som"
+            **hardware.nvidia-jetpack.som**
+
+            *Type:* one of "generic", "orin-agx", "orin-agx-industrial", "orin-nx", "orin-nano", "thor-agx", "thor-agx-t4000", "xavier-agx", "xavier-agx-industrial", "xavier-nx", "xavier-nx-emmc"
+
+            *Default:* `"generic"`
+
+            *Declared in* `modules/default.nix:69` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    // In a nested attrset the hover covers the key as written.
+    check_hover(
+        "{ lib, ... }: {\n  config = lib.mkIf true { hardware.nvidia-jetpack = { carrier$0Board = \"devkit\"; }; };\n}\n",
+        expect![[r#"
+            "carrierBoard"
+            **hardware.nvidia-jetpack.carrierBoard**
+
+            *Type:* one of "generic", "devkit", "xavierNxDevkit"
+
+            *Default:* `"generic"`
+
+            *Declared in* `modules/default.nix:101` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    // A group, and a value read through `config`.
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.firm$0ware.autoUpdate = true;\n}\n",
+        expect![[r#"
+            "hardware.nvidia-jetpack.firmware"
+            **hardware.nvidia-jetpack.firmware**
+
+            Option group: 8 entries below it, in jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    check_hover(
+        "{ config, ... }: {\n  x = config.hardware.nvidia-jetpack.ena$0ble;\n}\n",
+        expect![[r#"
+            "hardware.nvidia-jetpack.enable"
+            **hardware.nvidia-jetpack.enable**
+
+            *Type:* boolean
+
+            *Default:* `false`
+
+            *Declared in* `modules/default.nix:48` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    // Renamed and unknown options.
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.firmware.boot$0Order = [ ];\n}\n",
+        expect![[r#"
+            "hardware.nvidia-jetpack.firmware.bootOrder"
+            **hardware.nvidia-jetpack.firmware.bootOrder**
+
+            Renamed: use `hardware.nvidia-jetpack.firmware.initialBootOrder` instead.
+
+            *Declared in* `modules/flash-script.nix:19` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.somm$0 = \"orin-nx\";\n}\n",
+        expect![[r#"
+            "hardware.nvidia-jetpack.somm"
+            **hardware.nvidia-jetpack.somm**
+
+            Not declared by jetpack-nixos 4d857d6 (bundled index).
+        "#]],
+    );
+    // Outside the jetpack namespaces, nothing.
+    check_hover(
+        "{\n  services.open$0ssh.enable = true;\n}\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+}
+
+#[test]
+fn hover_and_definition_with_a_jetpack_source() {
+    let fixture = format!(
+        "{JETPACK_SOURCE}#- /f/configuration.nix\n{{\n  hardware.nvidia-jetpack.so$0m = \"orin-nx\";\n  hardware.nvidia-jetpack.bootloader.logo = ./logo.png;\n}}\n"
+    );
+    let loaded = with_jetpack_source(load(&fixture));
+    expect![[r#"
+        "hardware.nvidia-jetpack.som"
+        **hardware.nvidia-jetpack.som**
+
+        *Type:* one of "orin-agx", "orin-nx"
+
+        *Default:* `"orin-agx"`
+
+        The Jetson module on the carrier board.
+
+        *Declared in* `modules/default.nix:7` of jetpack-nixos (explicit source /jetpack)
+    "#]]
+    .assert_eq(&hover_text(&loaded));
+    expect![[r#"
+        /jetpack/modules/default.nix:7:5 "som"
+    "#]]
+    .assert_eq(&definitions(&loaded));
+    let renamed = fixture
+        .replace("so$0m", "som")
+        .replace("bootloader.lo", "bootloader.lo$0");
+    let loaded = with_jetpack_source(load(&renamed));
+    expect![[r#"
+        "hardware.nvidia-jetpack.bootloader.logo"
+        **hardware.nvidia-jetpack.bootloader.logo**
+
+        Renamed: use `hardware.nvidia-jetpack.firmware.logo` instead.
+
+        *Declared in* `modules/default.nix:4` of jetpack-nixos (explicit source /jetpack)
+    "#]]
+    .assert_eq(&hover_text(&loaded));
+    expect![[r#"
+        /jetpack/modules/default.nix:4:32 "[ \"hardware\" \"nvidia-jetpack\" \"bootloader\" \"logo\" ]"
+    "#]].assert_eq(&definitions(&loaded));
+}
+
+fn definitions(loaded: &Loaded) -> String {
+    let targets = super::definition(loaded.host.db(), loaded.file(), loaded.offset);
+    let mut out = String::new();
+    for t in &targets {
+        let text = loaded.text_of(&t.path);
+        let lines = crate::syntax::LineIndex::new(text);
+        let at = lines.line_col(text, t.range.start(), crate::syntax::ColumnUnit::Char);
+        out.push_str(&format!(
+            "{}:{}:{} {}\n",
+            t.path,
+            at.line + 1,
+            at.col + 1,
+            show_range(text, t.range)
+        ));
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}
+
+fn check_definition(fixture: &str, expect: Expect) {
+    expect.assert_eq(&definitions(&load(fixture)));
+}
+
+#[test]
+fn no_definition_in_the_bundled_index() {
+    // The bundled index has no files on this machine to go to.
+    check_definition(
+        "{\n  hardware.nvidia-jetpack.s$0om = \"orin-nx\";\n}\n",
+        expect![[r#"
+            (none)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_over_inputs() {
+    // Where an input is declared.
+    check_hover(
+        &flake_with("    jetpack.url", "    jet$0pack.url"),
+        expect![[r#"
+        "jetpack"
+        **input `jetpack`**
+
+        URL: `github:anduril/jetpack-nixos`  
+        Locked: `github:anduril/jetpack-nixos/10effed`  
+        Revision: `10effed87e908b6243ab950419c103841874f52c`  
+        Date: 2025-02-10  
+        narHash: `sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=`  
+        Its inputs: `nixpkgs`: own copy `github:NixOS/nixpkgs/3b4de0a`, 2024-05-01
+    "#]],
+    );
+    // An `outputs` parameter and a use of it.
+    check_hover(
+        &flake_with("self, nixpkgs, jetpack,", "self, nixpkgs, jetpack$0,"),
+        expect![[r#"
+        "jetpack"
+        **input `jetpack`**
+
+        URL: `github:anduril/jetpack-nixos`  
+        Locked: `github:anduril/jetpack-nixos/10effed`  
+        Revision: `10effed87e908b6243ab950419c103841874f52c`  
+        Date: 2025-02-10  
+        narHash: `sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=`  
+        Its inputs: `nixpkgs`: own copy `github:NixOS/nixpkgs/3b4de0a`, 2024-05-01
+    "#]],
+    );
+    check_hover(
+        &flake_with(
+            "jetpack.nixosModules.default",
+            "jet$0pack.nixosModules.default",
+        ),
+        expect![[r#"
+            "jetpack"
+            **input `jetpack`**
+
+            URL: `github:anduril/jetpack-nixos`  
+            Locked: `github:anduril/jetpack-nixos/10effed`  
+            Revision: `10effed87e908b6243ab950419c103841874f52c`  
+            Date: 2025-02-10  
+            narHash: `sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=`  
+            Its inputs: `nixpkgs`: own copy `github:NixOS/nixpkgs/3b4de0a`, 2024-05-01
+        "#]],
+    );
+    // A nested input, which follows nothing here: it has its own copy.
+    check_hover(
+        &flake_with(
+            "    flake-utils.url = \"github:numtide/flake-utils\";",
+            "    flake-utils.url = \"github:numtide/flake-utils\";\n    jetpack.inputs.nix$0pkgs.follows = \"nixpkgs\";",
+        ),
+        expect![[r#"
+            "nixpkgs"
+            **input `jetpack/nixpkgs`**
+
+            Follows: `nixpkgs`  
+            Locked: `github:NixOS/nixpkgs/3b4de0a`  
+            Revision: `3b4de0a5e199be8ba3ff37ce798aedaca7307417`  
+            Date: 2024-05-01  
+            narHash: `sha256-ak0NqoLd3aQ3zZ2OSj1c2nu8SdkSAgJU8orXP4X+4Io=`
+        "#]],
+    );
+}
+
+#[test]
+fn hover_shows_what_follows_what() {
+    check_hover(
+        r#"#- /f/flake.nix
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  inputs.jetpack = {
+    url = "github:anduril/jetpack-nixos";
+    inputs.nixpkgs.follows = "nix$0pkgs";
+  };
+  outputs = { self, nixpkgs, jetpack }: { };
+}
+#- /f/flake.lock
+{
+  "nodes": {
+    "jetpack": {
+      "inputs": { "nixpkgs": [ "nixpkgs" ] },
+      "locked": { "lastModified": 1739188800, "narHash": "sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=", "owner": "anduril", "repo": "jetpack-nixos", "rev": "10effed87e908b6243ab950419c103841874f52c", "type": "github" },
+      "original": { "owner": "anduril", "repo": "jetpack-nixos", "type": "github" }
+    },
+    "nixpkgs": {
+      "locked": { "lastModified": 1732104000, "narHash": "sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=", "owner": "NixOS", "repo": "nixpkgs", "rev": "0302c40fea426918ba86ba04d9ffdfd1be0e5c2c", "type": "github" },
+      "original": { "owner": "NixOS", "ref": "nixos-24.11", "repo": "nixpkgs", "type": "github" }
+    },
+    "root": { "inputs": { "jetpack": "jetpack", "nixpkgs": "nixpkgs" } }
+  },
+  "root": "root",
+  "version": 7
+}
+"#,
+        expect![[r#"
+            "\"nixpkgs\""
+            **input `nixpkgs`**
+
+            URL: `github:NixOS/nixpkgs/nixos-24.11`  
+            Locked: `github:NixOS/nixpkgs/0302c40`  
+            Revision: `0302c40fea426918ba86ba04d9ffdfd1be0e5c2c`  
+            Date: 2024-11-20  
+            narHash: `sha256-seqcbOUyvdeYl3kmgBV2QTtkLEFblvQhPeWBGHnh4h8=`  
+            Followed by: `jetpack/nixpkgs`
+        "#]],
+    );
+}
+
+#[test]
+fn hover_over_paths() {
+    let fixture = r#"#- !git /f
+#- /f/flake.nix
+{ outputs = { self }: { }; }
+#- /f/configuration.nix
+{
+  imports = [ ./hard$0ware.nix ./camera.nix ./modules ./missing.nix ];
+}
+#- /f/hardware.nix
+{ }
+#- /f/camera.nix untracked
+{ }
+#- /f/modules/default.nix
+{ }
+"#;
+    check_hover(
+        fixture,
+        expect![[r#"
+        "./hardware.nix"
+        `./hardware.nix` → `/f/hardware.nix`  
+        Exists  
+        Tracked by git
+    "#]],
+    );
+    check_hover(
+        &fixture
+            .replace("./hard$0ware", "./hardware")
+            .replace("./cam", "./cam$0"),
+        expect![[r#"
+        "./camera.nix"
+        `./camera.nix` → `/f/camera.nix`  
+        Exists  
+        **Not tracked by git**: the flake cannot see it (`git add camera.nix`)
+    "#]],
+    );
+    check_hover(
+        &fixture
+            .replace("./hard$0ware", "./hardware")
+            .replace("./mod", "./mod$0"),
+        expect![[r#"
+        "./modules"
+        `./modules` → `/f/modules`  
+        A directory; Nix imports `/f/modules/default.nix`  
+        Tracked by git
+    "#]],
+    );
+    check_hover(
+        &fixture
+            .replace("./hard$0ware", "./hardware")
+            .replace("./miss", "./miss$0"),
+        expect![[r#"
+        "./missing.nix"
+        `./missing.nix` → `/f/missing.nix`  
+        **Does not exist**
+    "#]],
+    );
+}
+
+#[test]
+fn definitions_of_paths_and_inputs() {
+    let fixture = r#"#- /f/flake.nix
+{ outputs = { self }: { }; }
+#- /f/configuration.nix
+{
+  imports = [ ./hard$0ware.nix ./modules ./missing.nix ];
+}
+#- /f/hardware.nix
+{ }
+#- /f/modules/default.nix
+{ }
+"#;
+    check_definition(
+        fixture,
+        expect![[r#"
+        /f/hardware.nix:1:1 ""
+    "#]],
+    );
+    check_definition(
+        &fixture
+            .replace("./hard$0ware", "./hardware")
+            .replace("./mod", "./mod$0"),
+        expect![[r#"
+        /f/modules/default.nix:1:1 ""
+    "#]],
+    );
+    check_definition(
+        &fixture
+            .replace("./hard$0ware", "./hardware")
+            .replace("./miss", "./miss$0"),
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    // An input use, a parameter, and follows targets (root and nested).
+    check_definition(
+        &flake_with(
+            "jetpack.nixosModules.default",
+            "jet$0pack.nixosModules.default",
+        ),
+        expect![[r#"
+        /f/flake.nix:4:5 "jetpack"
+    "#]],
+    );
+    check_definition(
+        &flake_with("self, nixpkgs,", "self, nix$0pkgs,"),
+        expect![[r#"
+        /f/flake.nix:3:5 "nixpkgs"
+    "#]],
+    );
+    let follows = r#"#- /f/flake.nix
+{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs";
+    jetpack.url = "github:anduril/jetpack-nixos";
+    jetpack.inputs.nixpkgs.follows = "nixpkgs";
+    other.inputs.nixpkgs.follows = "jetpack/nix$0pkgs";
+  };
+  outputs = { self, ... }@inputs: { x = inputs.jetpack; };
+}
+"#;
+    check_definition(
+        follows,
+        expect![[r#"
+        /f/flake.nix:5:20 "nixpkgs"
+    "#]],
+    );
+    check_definition(
+        &follows
+            .replace("nix$0pkgs\";\n  };", "nixpkgs\";\n  };")
+            .replace("= \"nixpkgs\"", "= \"nix$0pkgs\""),
+        expect![[r#"
+        /f/flake.nix:3:5 "nixpkgs"
+    "#]],
+    );
+    check_definition(
+        &follows
+            .replace("nix$0pkgs\";\n  };", "nixpkgs\";\n  };")
+            .replace("inputs.jetpack;", "inputs.jet$0pack;"),
+        expect![[r#"
+        /f/flake.nix:4:5 "jetpack"
+    "#]],
+    );
+}
+
+fn render_symbols(text: &str, symbols: &[super::Symbol], depth: usize, out: &mut String) {
+    for s in symbols {
+        out.push_str(&format!(
+            "{}{:?} {} {} sel={}",
+            "  ".repeat(depth),
+            s.kind,
+            s.name,
+            show_range(text, s.range)
+                .chars()
+                .take(40)
+                .collect::<String>(),
+            show_range(text, s.selection_range)
+        ));
+        if let Some(detail) = &s.detail {
+            out.push_str(&format!(" | {detail}"));
+        }
+        out.push('\n');
+        render_symbols(text, &s.children, depth + 1, out);
+    }
+}
+
+fn check_symbols(fixture: &str, expect: Expect) {
+    let loaded = load(fixture);
+    let symbols = super::document_symbols(loaded.host.db(), loaded.file());
+    let mut out = String::new();
+    render_symbols(loaded.text(), &symbols, 0, &mut out);
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn symbols_of_a_flake() {
+    check_symbols(
+        r#"#- /f/flake.nix
+$0{
+  description = "x";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11";
+  inputs = {
+    jetpack = { url = "github:anduril/jetpack-nixos"; inputs.nixpkgs.follows = "nixpkgs"; };
+    pinned.follows = "jetpack/nixpkgs";
+  };
+  inputs.jetpack.flake = true;
+  outputs = { self, nixpkgs, jetpack, ... }: {
+    nixosConfigurations.orin-agx = nixpkgs.lib.nixosSystem { modules = [ ]; };
+    nixosConfigurations.orin-nx = nixpkgs.lib.nixosSystem { modules = [ ]; };
+    packages.aarch64-linux = { default = 1; flash = 2; };
+    overlays.default = final: prev: { };
+  };
+}
+"#,
+        expect![[r#"
+            Input inputs "inputs.nixpkgs.url = \"github:NixOS/nix sel="inputs"
+              Input nixpkgs "inputs.nixpkgs.url = \"github:NixOS/nix sel="nixpkgs" | github:NixOS/nixpkgs/nixos-24.11
+              Input jetpack "jetpack = { url = \"github:anduril/jetp sel="jetpack" | github:anduril/jetpack-nixos
+              Input pinned "pinned.follows = \"jetpack/nixpkgs\";" sel="pinned" | follows jetpack/nixpkgs
+            Output outputs "outputs = { self, nixpkgs, jetpack, ... sel="outputs"
+              Output nixosConfigurations "nixosConfigurations.orin-agx = nixpkgs. sel="nixosConfigurations"
+                Configuration orin-agx "nixosConfigurations.orin-agx = nixpkgs. sel="orin-agx"
+                Configuration orin-nx "nixosConfigurations.orin-nx = nixpkgs.l sel="orin-nx"
+              Output packages "packages.aarch64-linux = { default = 1; sel="packages"
+                Output aarch64-linux "aarch64-linux = { default = 1; flash =  sel="aarch64-linux"
+              Output overlays "overlays.default = final: prev: { };" sel="overlays"
+                Output default "overlays.default = final: prev: { };" sel="default"
+        "#]],
+    );
+    // Other files have no symbols; a broken flake has what can be read.
+    check_symbols(
+        "{ hardware.nvidia-jetpack.enable = true; }\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    check_symbols(
+        "#- /f/flake.nix\n{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = { self, nixpkgs }: {\n    nixosConfigurations.a = \n",
+        expect![[r#"
+            Input inputs "inputs.nixpkgs.url = \"github:NixOS/nix sel="inputs"
+              Input nixpkgs "inputs.nixpkgs.url = \"github:NixOS/nix sel="nixpkgs" | github:NixOS/nixpkgs
+            Output outputs "outputs = { self, nixpkgs }: {\n    nix sel="outputs"
+              Output nixosConfigurations "nixosConfigurations.a =" sel="nixosConfigurations"
+                Configuration a "nixosConfigurations.a =" sel="a"
+        "#]],
+    );
+}
+
+fn check_inlay_hints(fixture: &str, now: i64, expect: Expect) {
+    let loaded = load(fixture);
+    let hints = super::inlay_hints(loaded.host.db(), loaded.file(), now);
+    let text = loaded.text();
+    let mut out = String::new();
+    for h in &hints {
+        let line_end = text[usize::from(h.offset)..]
+            .find('\n')
+            .map_or(text.len(), |i| i + usize::from(h.offset));
+        let line_start = text[..usize::from(h.offset)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        out.push_str(&format!(
+            "{}⟨{}⟩{} | {}\n",
+            text[line_start..usize::from(h.offset)].trim_start(),
+            h.label,
+            &text[usize::from(h.offset)..line_end],
+            h.tooltip.as_deref().unwrap_or("")
+        ));
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn inlay_hints_after_input_urls() {
+    // 2025-06-01: months after the example lock's revisions.
+    check_inlay_hints(
+        FLAKE,
+        1_748_736_000,
+        expect![[r#"
+        nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.11"⟨0302c40 · 6 months ago⟩; | locked: github:NixOS/nixpkgs/0302c40, 2024-11-20
+        jetpack.url = "github:anduril/jetpack-nixos"⟨10effed · 3 months ago⟩; | locked: github:anduril/jetpack-nixos/10effed, 2025-02-10
+        flake-utils.url = "github:numtide/flake-utils"⟨7baed32 · 6 months ago⟩; | locked: github:numtide/flake-utils/7baed32, 2024-11-13
+    "#]],
+    );
+    // No lock, no hints; a module, no hints.
+    check_inlay_hints(
+        &FLAKE.replace("#- /f/flake.lock @example/flake.lock\n", ""),
+        1_748_736_000,
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    let module = FLAKE.replace("#- /f/configuration.nix", "#- /f/configuration.nix\n$0");
+    check_inlay_hints(
+        &module,
+        1_748_736_000,
+        expect![[r#"
+        (none)
+    "#]],
+    );
+}
+
+#[test]
+fn ages() {
+    use super::inlay_hints::age;
+    let now = 1_750_000_000;
+    let cases = [
+        (now + 10, "in the future"),
+        (now - 30, "just now"),
+        (now - 60, "1 minute ago"),
+        (now - 7200, "2 hours ago"),
+        (now - 86_400, "1 day ago"),
+        (now - 45 * 86_400, "1 month ago"),
+        (now - 100 * 86_400, "3 months ago"),
+        (now - 800 * 86_400, "2 years ago"),
+        (i64::MIN, "long ago"),
+        (i64::MAX, "in the future"),
+    ];
+    for (then, expected) in cases {
+        assert_eq!(age(now, then), expected, "{then}");
+    }
 }
