@@ -277,7 +277,8 @@ impl Ctx<'_> {
             .then(|| self.binding_before(before.len() - 1))
             .flatten()
             .map(|(set, key)| (key, set));
-        if let Some((key, set)) = by_text.or_else(|| binding_of_value(string)) {
+        let by_tree = || binding_of_value(&priority_wrapper(string).unwrap_or(string.clone()));
+        if let Some((key, set)) = by_text.or_else(by_tree) {
             let last = key.last().map(String::as_str).unwrap_or("");
             if self.is_flake_nix() && last == "follows" {
                 return self.input_names(replace);
@@ -388,6 +389,19 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// The `lib.mkDefault "x"` (`mkForce`, `mkOverride 10`) application whose argument is `value`.
+fn priority_wrapper(value: &SyntaxNode) -> Option<SyntaxNode> {
+    let apply = value
+        .parent()
+        .filter(|p| p.kind() == SyntaxKind::NODE_APPLY)?;
+    let call = rnix::ast::Apply::cast(apply.clone())?;
+    if call.argument()?.syntax() != value {
+        return None;
+    }
+    let name = crate::syntax::function_name(&crate::syntax::applied_function(&call)?)?;
+    matches!(name.as_str(), "mkDefault" | "mkForce" | "mkOverride").then_some(apply)
 }
 
 /// Flake reference schemes, while no scheme is written yet.

@@ -344,6 +344,11 @@ fn completion_of_values() {
             Value 7 ""->"7" | hardware.nvidia-jetpack.majorVersion
         "#]],
     );
+    // Through a priority.
+    let labels_default = labels(
+        "{ lib, ... }: {\n  hardware.nvidia-jetpack.carrierBoard = lib.mkDefault \"$0\";\n}\n",
+    );
+    assert_eq!(labels_default, ["generic", "devkit", "xavierNxDevkit"]);
     // Not an option with values: nothing.
     check_completion(
         "{\n  hardware.nvidia-jetpack.name = $0\n}\n",
@@ -1337,5 +1342,55 @@ fn ages() {
     ];
     for (then, expected) in cases {
         assert_eq!(age(now, then), expected, "{then}");
+    }
+}
+
+/// Every feature at every offset of real and broken files: nothing panics, ranges stay in the
+/// text.
+#[test]
+fn every_offset_of_every_file_is_safe() {
+    let example = |name: &str| include_test_data(&format!("example/{name}"));
+    let fixtures = [
+        format!(
+            "#- /f/flake.nix\n{}#- /f/flake.lock\n{}#- /f/configuration.nix\n{}",
+            example("flake.nix"),
+            example("flake.lock"),
+            example("configuration.nix")
+        ),
+        FLAKE.to_string(),
+        format!("{JETPACK_SOURCE}#- /f/configuration.nix\n{{ hardware.nvidia-jetpack = {{ som = \"orin-nx\"; firmware.logo = ./l.png; }}; }}\n"),
+        "#- /f/flake.nix\n{ inputs.a.url = \"github:x/y\"; inputs.a.inputs.b.follows = \"\"; outputs = { self, a }@inputs: a.x // inputs.a.y // { packages.\"x86_64-linux\" = 1; }; }\n".to_string(),
+        "#- /c/configuration.nix\n{ config, lib, ... }: with lib; { config = mkMerge [ (mkIf true { hardware.nvidia-jetpack = { som = mkDefault \"orin-nx\"; \"x\" = 1; ${\"y\"} = 2; }; }) ]; services.nvpmodel.= ; hardware.nvidia-jetpack.\n".to_string(),
+        "#- /c/broken.nix\n{ a = \"${ { b = ''\n ${c.\"d\".} '' }\"; e.\"f g\".h = [ ./x \"unterminated\n".to_string(),
+        "#- /f/flake.nix\n{ inputs = { x.url = \"gith\n".to_string(),
+    ];
+    for fixture in &fixtures {
+        let loaded = load(fixture);
+        for (path, text) in &loaded.fixture.files {
+            let file = crate::db::file_by_path(loaded.host.db(), path).unwrap();
+            let db = loaded.host.db();
+            let len = text.len();
+            let in_text = |r: TextRange| usize::from(r.end()) <= len;
+            for o in 0..=len + 2 {
+                let offset = TextSize::from(o as u32);
+                for item in super::completion(db, file, offset) {
+                    assert!(in_text(item.replace), "{path}@{o}: {item:?}");
+                    assert!(
+                        item.replace.contains_inclusive(offset),
+                        "{path}@{o}: {item:?}"
+                    );
+                }
+                if let Some(h) = super::hover(db, file, offset) {
+                    assert!(in_text(h.range), "{path}@{o}: {h:?}");
+                }
+                let _ = super::definition(db, file, offset);
+            }
+            for s in super::document_symbols(db, file) {
+                assert!(in_text(s.range) && s.range.contains_range(s.selection_range));
+            }
+            for h in super::inlay_hints(db, file, 1_750_000_000) {
+                assert!(usize::from(h.offset) <= len);
+            }
+        }
     }
 }
