@@ -25,7 +25,7 @@ pub(crate) fn completion(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec
     let root = db::parse_file(db, file).root();
     let at = TextSize::from(offset as u32);
     // Nothing to offer inside a comment.
-    if let Some(token) = root.token_at_offset(at).left_biased() {
+    if let Some(token) = super::context::token_at_offset(&root, at).left_biased() {
         // The end of a `#` comment is still inside it (the line is).
         let inside = token.text_range().end() > at || !token.text().starts_with("/*");
         if token.kind() == SyntaxKind::TOKEN_COMMENT && inside {

@@ -7,7 +7,7 @@
 use rnix::ast;
 use rnix::{SyntaxKind, SyntaxNode, SyntaxToken};
 use rowan::ast::AstNode;
-use rowan::{TextRange, TextSize};
+use rowan::{TextRange, TextSize, TokenAtOffset};
 
 use crate::syntax::{applied_function, attrpath_segments, function_name};
 
@@ -101,6 +101,34 @@ pub(crate) fn dotted_key_before(text: &str, word_start: usize) -> (Vec<String>, 
     (segments, start)
 }
 
+/// The tokens at `offset`, as rowan's `token_at_offset` finds them, but by binary search down
+/// the tree: rowan scans every child of each node on the way, and the top attrset of a long
+/// module has thousands.
+pub(crate) fn token_at_offset(root: &SyntaxNode, offset: TextSize) -> TokenAtOffset<SyntaxToken> {
+    let len = root.text_range().end();
+    if offset > len {
+        return TokenAtOffset::None;
+    }
+    let one = TextSize::from(1);
+    let covering = |start: TextSize| -> Option<SyntaxToken> {
+        match root.covering_element(TextRange::at(start, one)) {
+            rowan::NodeOrToken::Token(t) => Some(t),
+            // An empty node in the way defeats the binary search: look linearly below it.
+            rowan::NodeOrToken::Node(n) => n.token_at_offset(start).right_biased(),
+        }
+    };
+    let right = (offset < len).then(|| covering(offset)).flatten();
+    let left = (offset > TextSize::from(0))
+        .then(|| covering(offset - one))
+        .flatten();
+    match (left, right) {
+        (Some(l), Some(r)) if l == r => TokenAtOffset::Single(l),
+        (Some(l), Some(r)) => TokenAtOffset::Between(l, r),
+        (Some(t), None) | (None, Some(t)) => TokenAtOffset::Single(t),
+        (None, None) => TokenAtOffset::None,
+    }
+}
+
 /// The last token before `offset` that is not whitespace or a comment (a token that contains
 /// `offset` counts, unless it is trivia).
 pub(crate) fn significant_token_before(root: &SyntaxNode, offset: usize) -> Option<SyntaxToken> {
@@ -108,7 +136,7 @@ pub(crate) fn significant_token_before(root: &SyntaxNode, offset: usize) -> Opti
     if offset == TextSize::from(0) {
         return None;
     }
-    let mut token = root.token_at_offset(offset).left_biased()?;
+    let mut token = token_at_offset(root, offset).left_biased()?;
     loop {
         let trivia = matches!(token.kind(), TOKEN_WHITESPACE | TOKEN_COMMENT);
         if !trivia && token.text_range().start() < offset {
@@ -375,7 +403,7 @@ pub(crate) fn option_path(place: &Place, key: &[String]) -> Option<Vec<String>> 
 /// the string node and where its content starts.
 pub(crate) fn string_at(root: &SyntaxNode, offset: usize) -> Option<(SyntaxNode, usize)> {
     let at = TextSize::from(offset as u32);
-    let token = root.token_at_offset(at).left_biased()?;
+    let token = token_at_offset(root, at).left_biased()?;
     let string = token
         .parent_ancestors()
         .take(3)

@@ -871,6 +871,29 @@ fn hover_and_definition_with_a_jetpack_source() {
         /jetpack/modules/default.nix:7:5 "som"
     "#]]
     .assert_eq(&definitions(&loaded));
+    // Completion items carry the description and the declaration as documentation.
+    let completing = with_jetpack_source(load(&fixture.replace("so$0m", "$0")));
+    let items = super::completion(completing.host.db(), completing.file(), completing.offset);
+    let som = items
+        .iter()
+        .find(|i| i.label == "som")
+        .expect("som is offered");
+    expect![[r#"
+        one of "orin-agx", "orin-nx" (default: "orin-agx")
+        **hardware.nvidia-jetpack.som**
+
+        The Jetson module on the carrier board.
+
+        *Declared in* `modules/default.nix:7` of jetpack-nixos (explicit source /jetpack)
+    "#]]
+    .assert_eq(&format!(
+        "{}\n{}\n",
+        som.detail.as_deref().unwrap_or(""),
+        som.documentation.as_deref().unwrap_or("")
+    ));
+    // The renamed path is not offered, its new path is.
+    let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["firmware", "som"]);
     let renamed = fixture
         .replace("so$0m", "som")
         .replace("bootloader.lo", "bootloader.lo$0");
@@ -1391,6 +1414,28 @@ fn every_offset_of_every_file_is_safe() {
             for h in super::inlay_hints(db, file, 1_750_000_000) {
                 assert!(usize::from(h.offset) <= len);
             }
+        }
+    }
+}
+
+/// The binary-search token lookup agrees with rowan's own at every offset.
+#[test]
+fn token_lookup_agrees_with_rowan() {
+    for text in [
+        "{ a = 1; b.c = \"x ${y} z\"; d = ''\n  e\n''; f = [ ./g /h ]; }\n",
+        "{ a = {\n",
+        "",
+        "x: { inherit (y) z; } # end",
+        "{ a = \"é😀\"; }",
+    ] {
+        let root = crate::syntax::parse(text).root();
+        for o in 0..=text.len() {
+            let offset = TextSize::from(o as u32);
+            let ours: Vec<_> = super::context::token_at_offset(&root, offset)
+                .into_iter()
+                .collect();
+            let rowans: Vec<_> = root.token_at_offset(offset).into_iter().collect();
+            assert_eq!(ours, rowans, "{text:?}@{o}");
         }
     }
 }
