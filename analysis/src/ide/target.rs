@@ -34,9 +34,7 @@ fn token_at(root: &SyntaxNode, offset: TextSize) -> Option<SyntaxToken> {
             TOKEN_IDENT | TOKEN_STRING_CONTENT | TOKEN_PATH_REL | TOKEN_PATH_ABS | TOKEN_PATH_HOME
         )
     };
-    let candidates: Vec<SyntaxToken> = super::context::token_at_offset(root, offset)
-        .into_iter()
-        .collect();
+    let candidates: Vec<SyntaxToken> = super::context::token_at_offset(root, offset).collect();
     match candidates.as_slice() {
         [one] => Some(one.clone()),
         [left, right] => {

@@ -1431,10 +1431,8 @@ fn token_lookup_agrees_with_rowan() {
         let root = crate::syntax::parse(text).root();
         for o in 0..=text.len() {
             let offset = TextSize::from(o as u32);
-            let ours: Vec<_> = super::context::token_at_offset(&root, offset)
-                .into_iter()
-                .collect();
-            let rowans: Vec<_> = root.token_at_offset(offset).into_iter().collect();
+            let ours: Vec<_> = super::context::token_at_offset(&root, offset).collect();
+            let rowans: Vec<_> = root.token_at_offset(offset).collect();
             assert_eq!(ours, rowans, "{text:?}@{o}");
         }
     }
