@@ -6,8 +6,8 @@ use rowan::ast::AstNode;
 use rowan::{TextRange, TextSize};
 
 use super::context::{
-    attrset_after, binding_of_value, checked_offset, dotted_key_before, is_ident_byte, option_path,
-    place_of, range, significant_token_before, string_at, word_range, Place,
+    attrset_for_key, binding_of_value, checked_offset, dotted_key_before, is_ident_byte,
+    option_path, place_of, range, significant_token_before, string_at, word_range, Place,
 };
 use super::options::{children, detail, documentation, key_text, nix_string};
 use super::{CompletionItem, CompletionKind};
@@ -84,7 +84,7 @@ impl Ctx<'_> {
             };
             return self.values(&set, &key, word, false);
         }
-        let Some(set) = attrset_after(&anchor) else {
+        let Some(set) = attrset_for_key(self.root, self.text, key_start) else {
             return Vec::new();
         };
         let Some(place) = place_of(&set, self.path()) else {
@@ -115,14 +115,14 @@ impl Ctx<'_> {
             }
             let (mut key, start) = dotted_key_before(self.text, q);
             key.push(seg.to_string());
-            let set = attrset_after(&significant_token_before(self.root, start)?)?;
+            let set = attrset_for_key(self.root, self.text, start)?;
             return Some((set, key));
         } else {
             return None;
         };
         let (mut key, start) = dotted_key_before(self.text, last);
         key.push(last_segment);
-        let set = attrset_after(&significant_token_before(self.root, start)?)?;
+        let set = attrset_for_key(self.root, self.text, start)?;
         Some((set, key))
     }
 

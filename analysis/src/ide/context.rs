@@ -168,6 +168,51 @@ pub(crate) fn attrset_after(anchor: &SyntaxToken) -> Option<SyntaxNode> {
     }
 }
 
+/// The attrset a key starting at `key_start` is written in: the one after its anchor (see
+/// [`attrset_after`]), or, for a key on a line of its own after a binding that lacks its `;`
+/// (mid-edit), the innermost attrset around it with no list, `let` or string in between.
+pub(crate) fn attrset_for_key(
+    root: &SyntaxNode,
+    text: &str,
+    key_start: usize,
+) -> Option<SyntaxNode> {
+    let anchor = significant_token_before(root, key_start)?;
+    if let Some(set) = attrset_after(&anchor) {
+        return Some(set);
+    }
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let own_line = text[line_start..key_start].trim().is_empty();
+    if !own_line
+        || matches!(
+            anchor.kind(),
+            TOKEN_ASSIGN | TOKEN_DOT | TOKEN_COLON | TOKEN_L_BRACK
+        )
+    {
+        return None;
+    }
+    let at = TextSize::from(key_start as u32);
+    for node in anchor.parent_ancestors() {
+        let range = node.text_range();
+        // Nodes that end before the key (the string without its `;`) do not hold it.
+        if range.end() < at {
+            continue;
+        }
+        match node.kind() {
+            NODE_ATTR_SET => {
+                let opened = node
+                    .first_token()
+                    .is_some_and(|t| t.kind() == TOKEN_L_BRACE || t.kind() == TOKEN_REC);
+                return opened.then_some(node);
+            }
+            NODE_LIST | NODE_LET_IN | NODE_PATTERN | NODE_STRING | NODE_INTERPOL | NODE_PAREN => {
+                return None
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The static key of a binding.
 fn binding_key(apv: &SyntaxNode) -> Option<Vec<String>> {
     let apv = ast::AttrpathValue::cast(apv.clone())?;

@@ -212,6 +212,9 @@ fn completion_in_every_attrset_form() {
         "{\n  hardware.nvidia-jetpack = { enable = true;\n  $0 };\n}\n",
         // an inline module of `imports`
         "{\n  imports = [ ({ lib, ... }: { hardware.nvidia-jetpack.$0 }) ];\n}\n",
+        // after a binding that lacks its `;`
+        "{\n  networking.hostName = \"orin\"\n  hardware.nvidia-jetpack.$0\n}\n",
+        "{\n  hardware.nvidia-jetpack = {\n    enable = true\n    $0\n  };\n}\n",
         // an `if` inside `mkMerge`
         "{ lib, cond, ... }:\n{\n  config = lib.mkMerge [ (if cond then { hardware.nvidia-jetpack = { $0 }; } else { }) ];\n}\n",
     ];
@@ -327,6 +330,11 @@ fn completion_of_values() {
             Value true ""->"true" | hardware.nvidia-jetpack.enable
             Value false ""->"false" | hardware.nvidia-jetpack.enable
         "#]],
+    );
+    // After a binding without its `;`.
+    assert_eq!(
+        labels("{\n  networking.hostName = \"orin\"\n  services.nvfancontrol.enable = $0\n}\n"),
+        ["true", "false"]
     );
     check_completion(
         "{\n  services.nvfancontrol = { enable = t$0; };\n}\n",
