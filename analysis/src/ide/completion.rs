@@ -74,6 +74,14 @@ impl Ctx<'_> {
         let Some(anchor) = significant_token_before(self.root, key_start) else {
             return Vec::new();
         };
+        // `config.hardware.nvidia-jetpack.enable` read in an expression of a module.
+        let in_expression = !matches!(
+            anchor.kind(),
+            SyntaxKind::TOKEN_L_BRACE | SyntaxKind::TOKEN_SEMICOLON
+        );
+        if in_expression && key.first().is_some_and(|k| k == "config") && !self.is_flake_nix() {
+            return self.option_segments(&key[1..], word);
+        }
         if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
             if !key.is_empty() {
                 return Vec::new();

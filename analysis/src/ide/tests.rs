@@ -252,6 +252,18 @@ fn completion_below_the_top_level() {
 }
 
 #[test]
+fn completion_of_options_read_through_config() {
+    assert_eq!(
+        labels("{ config, lib, ... }: {\n  x = lib.mkIf config.hardware.nvidia-jetpack.$0\n}\n"),
+        TOP_LEVEL
+    );
+    assert_eq!(
+        labels("{ config, ... }: {\n  x = config.services.nvpmodel.pro$0;\n}\n"),
+        ["configFile", "enable", "profileNumber"]
+    );
+}
+
+#[test]
 fn completion_leaves_out_renamed_options() {
     let firmware = labels("{\n  hardware.nvidia-jetpack.firmware.$0\n}\n");
     // `firmware.bootOrder` was renamed to `firmware.initialBootOrder`.
