@@ -257,7 +257,10 @@ impl Ctx<'_> {
                 kind,
                 replace,
                 insert: key_text(name),
-                detail: None,
+                detail: (kind == CompletionKind::Output
+                    && !per_system
+                    && PER_SYSTEM_OUTPUTS.contains(name))
+                .then(|| "per system".to_string()),
                 documentation: None,
             })
             .collect()
@@ -288,10 +291,17 @@ impl Ctx<'_> {
         let by_tree = || binding_of_value(&priority_wrapper(string).unwrap_or(string.clone()));
         if let Some((key, set)) = by_text.or_else(by_tree) {
             let last = key.last().map(String::as_str).unwrap_or("");
-            if self.is_flake_nix() && last == "follows" {
+            // `follows` and `url` of the inputs (not a `fetchurl { url = ...; }` in outputs).
+            let in_inputs = || match place_of(&set, self.path()) {
+                Some(Place::FlakeTop(top)) => {
+                    top.first().or(key.first()).is_some_and(|k| k == "inputs")
+                }
+                _ => false,
+            };
+            if self.is_flake_nix() && last == "follows" && in_inputs() {
                 return self.input_names(replace);
             }
-            if self.is_flake_nix() && last == "url" {
+            if self.is_flake_nix() && last == "url" && in_inputs() {
                 return url_schemes(content, replace);
             }
             if matches!(

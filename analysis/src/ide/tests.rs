@@ -507,24 +507,24 @@ fn completion_of_output_names() {
             "  outputs = { self, nixpkgs, jetpack, flake-utils, ... }: {\n    $0\n",
         ),
         expect![[r#"
-            Output apps ""->"apps"
-            Output bundlers ""->"bundlers"
-            Output checks ""->"checks"
+            Output apps ""->"apps" | per system
+            Output bundlers ""->"bundlers" | per system
+            Output checks ""->"checks" | per system
             Output darwinConfigurations ""->"darwinConfigurations"
             Output darwinModules ""->"darwinModules"
-            Output devShells ""->"devShells"
+            Output devShells ""->"devShells" | per system
             Output flakeModules ""->"flakeModules"
-            Output formatter ""->"formatter"
+            Output formatter ""->"formatter" | per system
             Output homeConfigurations ""->"homeConfigurations"
             Output homeManagerModules ""->"homeManagerModules"
             Output homeModules ""->"homeModules"
             Output hydraJobs ""->"hydraJobs"
-            Output legacyPackages ""->"legacyPackages"
+            Output legacyPackages ""->"legacyPackages" | per system
             Output lib ""->"lib"
             Output nixosConfigurations ""->"nixosConfigurations"
             Output nixosModules ""->"nixosModules"
             Output overlays ""->"overlays"
-            Output packages ""->"packages"
+            Output packages ""->"packages" | per system
             Output schemas ""->"schemas"
             Output templates ""->"templates"
             Output flakeModule ""->"flakeModule"
@@ -715,6 +715,12 @@ fn completion_of_url_schemes() {
             UrlScheme nixpkgs "git"->"nixpkgs" | the registry's nixpkgs (indirect)
         "#]],
     );
+    // Not a `url` of the inputs: nothing.
+    let fetch = flake_with(
+        "      system = \"aarch64-linux\";",
+        "      src = fetchurl { url = \"$0\"; };",
+    );
+    assert!(labels(&fetch).is_empty());
     // Once a scheme is written, there is nothing more to offer.
     let written = flake_with("\"github:numtide/flake-utils\"", "\"github:$0\"");
     assert!(labels(&written).is_empty());
