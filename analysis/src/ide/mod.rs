@@ -67,7 +67,8 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
 }
 
 /// Where a definition lives. `path` may be a file outside the workspace (the jetpack-nixos
-/// source); `range` is in bytes of that file's text, empty at 0 for "the file itself".
+/// source); `range` is in bytes of that file's text, empty at 0 for "the file itself". Options
+/// of the bundled index have no target (its files are not on this machine).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavTarget {
     pub path: String,
@@ -108,6 +109,7 @@ pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
 pub struct InlayHint {
     /// Where the hint is shown (after an input's URL string).
     pub offset: TextSize,
+    /// `a1b2c3d · 3 months ago`, without leading space (the client pads it).
     pub label: String,
     pub tooltip: Option<String>,
 }
