@@ -18,6 +18,11 @@ use rowan::{TextRange, TextSize};
 
 use crate::db::{Db, SourceFile};
 
+/// Only Nix files have these features (a `flake.lock` is a `SourceFile` too).
+fn is_nix(db: &dyn Db, file: SourceFile) -> bool {
+    file.path(db).ends_with(".nix")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
     /// A full option path segment that is an option (a leaf).
@@ -52,6 +57,9 @@ pub struct CompletionItem {
 
 /// Completion items at `offset` (the cursor), best first.
 pub fn completion(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<CompletionItem> {
+    if !is_nix(db, file) {
+        return Vec::new();
+    }
     completion::completion(db, file, offset)
 }
 
@@ -63,6 +71,9 @@ pub struct Hover {
 }
 
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
+    if !is_nix(db, file) {
+        return None;
+    }
     hover::hover(db, file, offset)
 }
 
@@ -76,6 +87,9 @@ pub struct NavTarget {
 }
 
 pub fn definition(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<NavTarget> {
+    if !is_nix(db, file) {
+        return Vec::new();
+    }
     definition::definition(db, file, offset)
 }
 

@@ -444,6 +444,19 @@ fn out_of_range_offsets_give_nothing() {
         assert!(super::hover(db, file, offset).is_none());
         assert!(super::definition(db, file, offset).is_empty());
     }
+    // A lock file is not Nix.
+    let lock = load(&FLAKE.replace(
+        "#- /f/flake.lock @example/flake.lock",
+        "#- /f/flake.lock @example/flake.lock\n#- /f/other.nix",
+    ));
+    let lock_file = crate::db::file_by_path(lock.host.db(), "/f/flake.lock").unwrap();
+    for o in [0, 10, 100] {
+        let offset = TextSize::from(o);
+        assert!(super::completion(lock.host.db(), lock_file, offset).is_empty());
+        assert!(super::hover(lock.host.db(), lock_file, offset).is_none());
+    }
+    assert!(super::document_symbols(lock.host.db(), lock_file).is_empty());
+    assert!(super::inlay_hints(lock.host.db(), lock_file, 0).is_empty());
     // The very end is a valid place.
     let _ = super::completion(db, file, len);
 }
@@ -472,6 +485,21 @@ fn completion_in_flake_modules() {
 }
 "#;
     assert_eq!(labels(module), TOP_LEVEL);
+    // Values and hover there too.
+    let value = inline.replace("nvidia-jetpack.$0", "nvidia-jetpack.super = $0");
+    assert_eq!(labels(&value), ["true", "false"]);
+    let hover = inline.replace("nvidia-jetpack.$0", "nvidia-jetpack.su$0per = true;");
+    expect![[r#"
+        "hardware.nvidia-jetpack.super"
+        **hardware.nvidia-jetpack.super**
+
+        *Type:* boolean
+
+        *Default:* `false`
+
+        *Declared in* `modules/default.nix:93` of jetpack-nixos 4d857d6 (bundled index)
+    "#]]
+    .assert_eq(&hover_text(&load(&hover)));
 }
 
 const FLAKE: &str = r#"#- /f/flake.nix
