@@ -103,6 +103,13 @@ impl Ctx<'_> {
         }
         match place {
             Place::Outputs { path, per_system } => self.outputs(&path, per_system, &key, word),
+            Place::FlakeParts(mut path) => {
+                path.extend(key);
+                match path.split_first() {
+                    Some((flake, rest)) if flake == "flake" => self.outputs(rest, false, &[], word),
+                    _ => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         }
     }

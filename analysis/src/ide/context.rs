@@ -39,6 +39,8 @@ pub(crate) enum Place {
     Outputs { path: Vec<String>, per_system: bool },
     /// The top-level attrset of `flake.nix`, with the path below it (`inputs`, `jetpack`).
     FlakeTop(Vec<String>),
+    /// The module flake-parts' `mkFlake` takes, with the path below it (`flake` holds outputs).
+    FlakeParts(Vec<String>),
 }
 
 /// Whether a byte can be part of a Nix identifier.
@@ -151,7 +153,12 @@ pub(crate) fn significant_token_before(root: &SyntaxNode, offset: usize) -> Opti
 pub(crate) fn attrset_after(anchor: &SyntaxToken) -> Option<SyntaxNode> {
     let parent = anchor.parent()?;
     match anchor.kind() {
-        TOKEN_L_BRACE => (parent.kind() == NODE_ATTR_SET).then_some(parent),
+        TOKEN_L_BRACE => match parent.kind() {
+            NODE_ATTR_SET => Some(parent),
+            // `{ som }` being typed parses as the pattern of a function without its `:`.
+            NODE_PATTERN => parent.parent().filter(is_colonless_lambda),
+            _ => None,
+        },
         TOKEN_SEMICOLON => {
             if !matches!(
                 parent.kind(),
@@ -237,18 +244,24 @@ fn call_with_argument(apply: &SyntaxNode, child: &SyntaxNode) -> Option<String> 
     function_name(&applied_function(&apply)?)
 }
 
-/// Whether an expression is a function (through parentheses).
+/// Whether an expression is a function (through parentheses); not `{ word }` mid-edit, which
+/// rnix reads as a function's pattern without the `:`.
 fn is_lambda(node: &SyntaxNode) -> bool {
     ast::Expr::cast(node.clone())
         .map(crate::syntax::unparen)
-        .is_some_and(|e| matches!(e, ast::Expr::Lambda(_)))
+        .is_some_and(|e| matches!(&e, ast::Expr::Lambda(l) if !is_colonless_lambda(l.syntax())))
+}
+
+/// A "function" that is really an attrset being typed: `{ som }` has no `:` after it.
+fn is_colonless_lambda(node: &SyntaxNode) -> bool {
+    node.kind() == NODE_LAMBDA && !node.children_with_tokens().any(|c| c.kind() == TOKEN_COLON)
 }
 
 /// Whether a lambda looks like a NixOS module (`{ config, lib, ... }: ...`).
 fn is_module_lambda(lambda: &SyntaxNode) -> bool {
     let lambda = ast::Expr::cast(lambda.clone()).map(crate::syntax::unparen);
     let Some(ast::Param::Pattern(pattern)) = (match lambda {
-        Some(ast::Expr::Lambda(l)) => l.param(),
+        Some(ast::Expr::Lambda(l)) if !is_colonless_lambda(l.syntax()) => l.param(),
         _ => None,
     }) else {
         return false;
@@ -325,6 +338,8 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
                         path,
                         per_system: true,
                     });
+                } else if name == "mkFlake" {
+                    return Some(Place::FlakeParts(rev_path.into_iter().rev().collect()));
                 } else {
                     return None;
                 }

@@ -212,6 +212,9 @@ fn completion_in_every_attrset_form() {
         "{\n  hardware.nvidia-jetpack = { enable = true;\n  $0 };\n}\n",
         // an inline module of `imports`
         "{\n  imports = [ ({ lib, ... }: { hardware.nvidia-jetpack.$0 }) ];\n}\n",
+        // `{ word }` alone reads as a function's pattern
+        "{\n  hardware.nvidia-jetpack = { so$0 };\n}\n",
+        "{\n  hardware.nvidia-jetpack = {\n    ma$0\n  };\n}\n",
         // after a binding that lacks its `;`
         "{\n  networking.hostName = \"orin\"\n  hardware.nvidia-jetpack.$0\n}\n",
         "{\n  hardware.nvidia-jetpack = {\n    enable = true\n    $0\n  };\n}\n",
@@ -576,6 +579,16 @@ fn completion_of_output_names() {
     });
 }
 "#;
+    // flake-parts: `flake = { ... }` holds outputs, `perSystem` per-system ones.
+    let parts = "#- /f/flake.nix\n{ outputs = inputs: inputs.parts.lib.mkFlake { inherit inputs; } {\n  flake = { nixosConf$0 };\n}; }\n";
+    assert!(labels(parts).contains(&"nixosConfigurations".to_string()));
+    let parts_dotted = parts.replace("flake = { nixosConf$0 };", "flake.nixosConf$0");
+    assert!(labels(&parts_dotted).contains(&"nixosConfigurations".to_string()));
+    let per = parts.replace(
+        "flake = { nixosConf$0 };",
+        "perSystem = { pkgs, ... }: { $0 };",
+    );
+    assert_eq!(labels(&per).len(), 7);
     check_completion(
         per_system,
         expect![[r#"
