@@ -464,6 +464,21 @@ pub(crate) fn option_path(place: &Place, key: &[String]) -> Option<Vec<String>> 
 pub(crate) fn string_at(root: &SyntaxNode, offset: usize) -> Option<(SyntaxNode, usize)> {
     let at = TextSize::from(offset as u32);
     let token = token_at_offset(root, at).left_biased()?;
+    // An unterminated string that rnix could not place is an opening quote in an error node.
+    let opening = match token.kind() {
+        TOKEN_STRING_START => Some(token.clone()),
+        TOKEN_ERROR => token
+            .prev_token()
+            .filter(|t| t.kind() == TOKEN_STRING_START),
+        _ => None,
+    };
+    if let Some(opening) = opening.filter(|t| t.text() == "\"") {
+        let parent = opening.parent()?;
+        if parent.kind() == NODE_ERROR {
+            let content_start = usize::from(opening.text_range().end());
+            return (offset >= content_start).then_some((parent, content_start));
+        }
+    }
     let string = token
         .parent_ancestors()
         .take(3)

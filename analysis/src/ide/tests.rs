@@ -1504,3 +1504,78 @@ fn token_lookup_agrees_with_rowan() {
         }
     }
 }
+
+/// Typing a setting one character at a time, in several surroundings (some of them broken
+/// already): at each step, completion offers what fits there.
+#[test]
+fn completion_while_typing_a_setting() {
+    let line = "hardware.nvidia-jetpack.som = \"orin-nx\";";
+    let surroundings = [
+        "{ config, ... }:\n{\n  networking.hostName = \"orin\";\n  @@\n  services.openssh.enable = true;\n}\n",
+        "{ config, lib, ... }:\n{\n  config = lib.mkIf config.x.enable {\n    @@\n  };\n}\n",
+        // an unclosed attrset at the end of the file
+        "{ lib, ... }:\n{\n  config = lib.mkMerge [\n    {\n      @@\n",
+        // after a binding without its `;`
+        "{\n  networking.hostName = \"orin\"\n  @@\n}\n",
+    ];
+    let som: Vec<String> = [
+        "generic",
+        "orin-agx",
+        "orin-agx-industrial",
+        "orin-nx",
+        "orin-nano",
+        "thor-agx",
+        "thor-agx-t4000",
+        "xavier-agx",
+        "xavier-agx-industrial",
+        "xavier-nx",
+        "xavier-nx-emmc",
+    ]
+    .map(String::from)
+    .to_vec();
+    for surrounding in surroundings {
+        for typed in 0..=line.len() {
+            let text = surrounding.replace("@@", &format!("{}$0", &line[..typed]));
+            let got = labels(&text);
+            let expected: Option<Vec<String>> = match typed {
+                // `hardware.` .. `hardware.nvidia-jetpack`
+                9..=23 => Some(vec!["nvidia-jetpack".to_string()]),
+                // `hardware.nvidia-jetpack.` .. `hardware.nvidia-jetpack.som`
+                24..=27 => Some(TOP_LEVEL.iter().map(|s| s.to_string()).collect()),
+                // inside `"orin-nx"`
+                31..=38 => Some(som.clone()),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                assert_eq!(got, expected, "in:\n{text}");
+            }
+        }
+    }
+}
+
+/// The same for an input's `follows` and `url` in `flake.nix`.
+#[test]
+fn completion_while_typing_inputs() {
+    for (line, inside, expected) in [
+        (
+            "jetpack.inputs.nixpkgs.follows = \"nixpkgs\";",
+            34..=41,
+            "jetpack/nixpkgs",
+        ),
+        ("extra.url = \"github:o/r\";", 13..=13, "github:"),
+    ] {
+        for typed in 0..=line.len() {
+            let text = flake_with(
+                "    flake-utils.url = \"github:numtide/flake-utils\";\n",
+                &format!(
+                    "    flake-utils.url = \"github:numtide/flake-utils\";\n    {}$0\n",
+                    &line[..typed]
+                ),
+            );
+            let got = labels(&text);
+            if inside.contains(&typed) {
+                assert!(got.contains(&expected.to_string()), "{got:?} in:\n{text}");
+            }
+        }
+    }
+}
