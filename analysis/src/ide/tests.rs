@@ -1032,6 +1032,15 @@ fn hover_over_inputs() {
         Its inputs: `nixpkgs`: own copy `github:NixOS/nixpkgs/3b4de0a`, 2024-05-01
     "#]],
     );
+    // Its URL.
+    let url = hover_text(&load(&flake_with(
+        "github:anduril/jetpack-nixos\"",
+        "github:anduril/jet$0pack-nixos\"",
+    )));
+    assert!(
+        url.starts_with("\"\\\"github:anduril/jetpack-nixos\\\"\"\n**input `jetpack`**"),
+        "{url}"
+    );
     // An `outputs` parameter and a use of it.
     check_hover(
         &flake_with("self, nixpkgs, jetpack,", "self, nixpkgs, jetpack$0,"),
