@@ -372,7 +372,7 @@ pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex
 /// the file's own declarations.
 pub fn option_index_for(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
     match flake_context(db, file.path(db)) {
-        Some(flake) => flake_option_index(db, flake.flake_nix).clone(),
+        Some(_) => configuration_option_index(db, file).clone(),
         None => flakeless_option_index(db, file).clone(),
     }
 }
@@ -468,6 +468,98 @@ fn nix_files_under(db: &dyn Db, dir: &str) -> Vec<SourceFile> {
         .filter(|(path, _)| path.ends_with(".nix"))
         .map(|(_, &file)| file)
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The NixOS module graph (`crate::modules`): per-file facts, per-flake configurations, and the
+// graph of each configuration joined from them. Editing a module re-extracts its facts only;
+// the graphs re-run when those facts change.
+
+/// What one module file contributes to the graph: its imports, overlays and `_module.args`.
+#[salsa::tracked(returns(ref))]
+pub fn module_facts(db: &dyn Db, file: SourceFile) -> crate::modules::ModuleFacts {
+    let text = file.text(db);
+    // Most modules neither import nor touch overlays or module arguments: no parse needed.
+    if !["imports", "overlays", "_module"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return crate::modules::ModuleFacts {
+            complete: true,
+            ..Default::default()
+        };
+    }
+    crate::modules::module_facts(&parse_file(db, file).root(), file.path(db))
+}
+
+/// The NixOS configurations a `flake.nix` defines, and its own `nixosModules`.
+#[salsa::tracked(returns(ref))]
+pub fn flake_configs(db: &dyn Db, flake_nix: SourceFile) -> crate::modules::FlakeConfigs {
+    crate::modules::flake_configs(&parse_file(db, flake_nix).root(), flake_nix.path(db))
+}
+
+/// Which of a flake's inputs are jetpack-nixos, and which bring unrelated modules only.
+#[salsa::tracked(returns(ref))]
+pub fn flake_input_kinds(db: &dyn Db, flake_nix: SourceFile) -> crate::modules::graph::InputKinds {
+    crate::modules::graph::input_kinds(db, flake_nix)
+}
+
+/// The graph of every configuration of a flake.
+#[salsa::tracked(returns(ref))]
+pub fn flake_graph(db: &dyn Db, flake_nix: SourceFile) -> Vec<crate::modules::graph::ConfigGraph> {
+    crate::modules::graph::flake_graphs(db, flake_nix)
+}
+
+/// The graph of a module that no configuration reaches, judged on its own.
+#[salsa::tracked(returns(ref))]
+pub fn standalone_graph(db: &dyn Db, file: SourceFile) -> crate::modules::graph::ConfigGraph {
+    crate::modules::graph::standalone_graph(db, file)
+}
+
+/// The configurations of its flake that a file belongs to (empty when none reaches it).
+pub fn configurations_of(
+    db: &dyn Db,
+    file: SourceFile,
+) -> Vec<&crate::modules::graph::ConfigGraph> {
+    let path = file.path(db);
+    let Some(flake) = flake_context(db, path) else {
+        return Vec::new();
+    };
+    flake_graph(db, flake.flake_nix)
+        .iter()
+        .filter(|g| g.files.iter().any(|f| f == path))
+        .collect()
+}
+
+/// The option index for a file of a flake: jetpack-nixos's declarations plus those of the
+/// modules of the configurations the file belongs to. A file in no configuration, or in one
+/// whose modules are not all visible, gets every declaration of the flake.
+#[salsa::tracked(returns(ref))]
+fn configuration_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
+    let Some(flake) = flake_context(db, file.path(db)) else {
+        return flakeless_option_index(db, file).clone();
+    };
+    let configs = configurations_of(db, file);
+    if configs.is_empty() || configs.iter().any(|g| !g.complete) {
+        return flake_option_index(db, flake.flake_nix).clone();
+    }
+    let mut files: Vec<&String> = configs.iter().flat_map(|g| &g.files).collect();
+    files.sort();
+    files.dedup();
+    let root = flake.root(db).to_string();
+    let source = db
+        .workspace()
+        .option_sources(db)
+        .get(&root)
+        .cloned()
+        .unwrap_or_else(crate::options::bundled_source);
+    let extra = files
+        .into_iter()
+        .filter_map(|p| file_by_path(db, p))
+        .filter(|&f| mentions_jetpack_namespace(f.text(db)))
+        .flat_map(|f| jetpack_declarations(db, f))
+        .collect::<Vec<_>>();
+    Arc::new(OptionIndex::new(&source, extra))
 }
 
 #[cfg(test)]
