@@ -268,11 +268,8 @@ impl<'a> Builder<'a> {
         if !self.visited.insert(path.clone()) {
             return;
         }
-        if db::mentions_jetpack_namespace(file.text(self.db))
-            && db::file_options(self.db, file).options.iter().any(|d| {
-                d.path.len() > 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack"
-            })
-        {
+        // Through a query of its own: the graph must not read the texts of its modules.
+        if *db::declares_jetpack_options(self.db, file) {
             self.graph.declares_jetpack = true;
         }
         self.graph.files.push(path.clone());

@@ -86,17 +86,20 @@ impl Term {
     /// The term with module arguments replaced by what the configuration passes; `None` when
     /// an argument is not known.
     pub fn resolve(&self, args: &ModuleArgs) -> Option<Term> {
+        self.resolve_within(args, 8)
+    }
+
+    fn resolve_within(&self, args: &ModuleArgs, budget: u32) -> Option<Term> {
+        let budget = budget.checked_sub(1)?;
+        let resolve = |t: &Term| t.resolve_within(args, budget);
         Some(match self {
             Term::Arg { name, path } => {
                 let mut t = args.get(name)?;
                 for seg in path {
                     t = t.select(seg)?;
                 }
-                // An argument passed as another argument's value is not followed further.
-                if matches!(t, Term::Arg { .. } | Term::Args) {
-                    return None;
-                }
-                t
+                // `_module.args.jp = inputs.jp;`: an argument defined by another one.
+                resolve(&t)?
             }
             Term::Args => return None,
             Term::SrcFile { base, rel } => Term::SrcFile {
