@@ -29,6 +29,8 @@ pub(crate) enum Val {
     Closure(ast::Lambda, Env),
     /// `<nixpkgs>.lib.nixosSystem { ... }`: its argument.
     NixosSystem(Box<Val>),
+    /// `pkgs.nixos module`: a configuration of one module, with its range.
+    NixosModule(Box<Val>, TextRange),
     /// `import <nixpkgs> { overlays = [ ... ]; }`: the overlays list, if any.
     Pkgs(Box<Val>),
     Unknown,
@@ -53,8 +55,30 @@ pub(crate) type Env = Option<Rc<Frame>>;
 
 pub(crate) struct Frame {
     names: Vec<(String, Binding)>,
+    /// `with E;`: names not bound lexically are looked up in `E`.
+    with: Option<Val>,
     parent: Env,
 }
+
+/// Names that `with inputs;` cannot shadow: Nix's builtins stay what they are.
+const BUILTIN_NAMES: &[&str] = &[
+    "import",
+    "builtins",
+    "map",
+    "toString",
+    "throw",
+    "abort",
+    "true",
+    "false",
+    "null",
+    "fetchTarball",
+    "fetchGit",
+    "baseNameOf",
+    "dirOf",
+    "removeAttrs",
+    "isNull",
+    "derivation",
+];
 
 #[derive(Clone)]
 enum Binding {
@@ -142,6 +166,7 @@ impl<'a> Evaluator<'a> {
                             .filter(|(p, _)| p.len() == 1)
                             .map(|(p, l)| (p[0].clone(), Binding::Lazy(l.clone())))
                             .collect(),
+                        with: None,
                         parent: env.clone(),
                     }));
                     return Val::Attrs(Rc::new(self.attrs(set, &frame, offset)));
@@ -157,6 +182,7 @@ impl<'a> Evaluator<'a> {
                 }
                 let mut frame = Frame {
                     names,
+                    with: None,
                     parent: env.clone(),
                 };
                 for inherit in l.inherits() {
@@ -171,6 +197,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
             ast::Expr::Lambda(l) => Val::Closure(l.clone(), env.clone()),
+            ast::Expr::With(w) => {
+                let (Some(scope), Some(body)) = (w.namespace(), w.body()) else {
+                    return Val::Unknown;
+                };
+                let scope = self.eval(&scope, env);
+                let env = Some(Rc::new(Frame {
+                    names: Vec::new(),
+                    with: Some(scope),
+                    parent: env.clone(),
+                }));
+                self.eval(&body, &env)
+            }
             ast::Expr::Apply(a) => self.apply(a, env),
             ast::Expr::BinOp(op) => {
                 let (Some(lhs), Some(rhs)) = (op.lhs(), op.rhs()) else {
@@ -208,6 +246,20 @@ impl<'a> Evaluator<'a> {
                     Binding::Rec(e) => self.eval(e, &Some(frame.clone())),
                     Binding::Lazy(l) => self.force(l),
                 });
+            }
+            cur = frame.parent.clone();
+        }
+        if BUILTIN_NAMES.contains(&name) {
+            return None;
+        }
+        // Lexical bindings win over `with`; the innermost `with` first.
+        let mut cur = env.clone();
+        while let Some(frame) = cur {
+            if let Some(scope) = &frame.with {
+                match self.select(scope.clone(), name) {
+                    Val::Unknown => {}
+                    found => return Some(found),
+                }
             }
             cur = frame.parent.clone();
         }
@@ -454,6 +506,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             "nixosSystem" => Some((Val::NixosSystem(Box::new(self.eval(arg, env))), 0)),
+            "nixos" => Some((
+                Val::NixosModule(Box::new(self.eval(arg, env)), arg.syntax().text_range()),
+                0,
+            )),
             "genAttrs" => {
                 let Val::List(names, true) = self.eval(arg, env) else {
                     return None;
@@ -569,6 +625,7 @@ impl<'a> Evaluator<'a> {
         }
         let env = Some(Rc::new(Frame {
             names,
+            with: None,
             parent: env.clone(),
         }));
         match lambda.body() {

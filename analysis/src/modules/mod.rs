@@ -257,8 +257,18 @@ pub fn flake_configs(root: &SyntaxNode, path: &str) -> FlakeConfigs {
     };
     if let Val::Attrs(configs) = ev.select(body.clone(), "nixosConfigurations") {
         for name in Evaluator::names(&configs) {
-            if let Some(Val::NixosSystem(arg)) = ev.attr(&configs, &name) {
-                out.configurations.push(configuration(&ev, name, *arg));
+            match ev.attr(&configs, &name) {
+                Some(Val::NixosSystem(arg)) => {
+                    out.configurations.push(configuration(&ev, name, *arg))
+                }
+                Some(Val::NixosModule(module, range)) => out.configurations.push(Configuration {
+                    name,
+                    modules: vec![module_item(&ev, *module, range)],
+                    special_args: ModuleArgs::default(),
+                    pkgs_overlays: Vec::new(),
+                    complete: true,
+                }),
+                _ => {}
             }
         }
     }
