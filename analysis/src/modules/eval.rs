@@ -115,6 +115,18 @@ impl<'a> Evaluator<'a> {
         val
     }
 
+    /// Runs `f` one level deeper (for walks outside `eval`, such as modules inside `imports`),
+    /// or returns `None` past the depth bound.
+    pub fn nested<T>(&self, f: impl FnOnce() -> T) -> Option<T> {
+        if self.depth.get() > MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(self.depth.get() + 4);
+        let out = f();
+        self.depth.set(self.depth.get() - 4);
+        Some(out)
+    }
+
     pub fn force(&self, lazy: &Lazy) -> Val {
         match lazy {
             Lazy::Expr(e, env) => self.eval(e, env),

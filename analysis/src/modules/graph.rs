@@ -151,6 +151,8 @@ struct Builder<'a> {
     args: ModuleArgs,
     graph: ConfigGraph,
     visited: BTreeSet<String>,
+    /// How deep the walk is in nested modules and imports (a bound against endless chains).
+    depth: u32,
     /// Overlays before their terms are resolved: (term, file, range, by module).
     pending: Vec<(Option<Term>, String, TextRange, bool)>,
 }
@@ -176,6 +178,7 @@ impl<'a> Builder<'a> {
                 overlays: Vec::new(),
             },
             visited: BTreeSet::new(),
+            depth: 0,
             pending: Vec::new(),
         }
     }
@@ -199,6 +202,16 @@ impl<'a> Builder<'a> {
     }
 
     fn visit(&mut self, file: &str, item: &ModuleItem) {
+        if self.depth > 512 {
+            self.graph.complete = false;
+            return;
+        }
+        self.depth += 1;
+        self.visit_item(file, item);
+        self.depth -= 1;
+    }
+
+    fn visit_item(&mut self, file: &str, item: &ModuleItem) {
         match &item.module {
             ModuleRef::Unknown => self.graph.complete = false,
             ModuleRef::Inline(facts) => self.facts(file, facts),

@@ -336,6 +336,12 @@ fn module_item(ev: &Evaluator, val: Val, range: TextRange) -> ModuleItem {
 }
 
 fn facts_of_module(ev: &Evaluator, val: Val) -> ModuleFacts {
+    // Modules nested in `imports` of modules, without end: not followed past a depth.
+    ev.nested(|| facts_of_module_inner(ev, val))
+        .unwrap_or_default()
+}
+
+fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
     let mut val = val;
     // A module function, possibly curried (`overlay: { config, ... }: { ... }`).
     for _ in 0..3 {

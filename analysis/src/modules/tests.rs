@@ -287,3 +287,29 @@ fn hostile_input_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn endless_nesting_and_import_chains_are_cut() {
+    let nested = format!(
+        "#- /f/m.nix\n{}{{ }}{}\n",
+        "{ imports = [ ".repeat(3000),
+        " ]; }".repeat(3000)
+    );
+    let mut chain = String::from(
+        "#- /f/flake.nix\n{ outputs = { nixpkgs, ... }: { nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./m0.nix ]; }; }; }\n",
+    );
+    for i in 0..2000 {
+        chain.push_str(&format!(
+            "#- /f/m{i}.nix\n{{ imports = [ ./m{}.nix ]; }}\n",
+            i + 1
+        ));
+    }
+    for fixture in [nested, chain] {
+        let (host, fixture) = host(&fixture);
+        let db = host.snapshot();
+        for (path, _) in fixture.files.iter().take(3) {
+            let file = db::file_by_path(&db, path).unwrap();
+            let _ = file_diagnostics(&db, file);
+        }
+    }
+}
