@@ -515,7 +515,18 @@ pub fn declares_jetpack_options(db: &dyn Db, file: SourceFile) -> bool {
 /// The NixOS configurations a `flake.nix` defines, and its own `nixosModules`.
 #[salsa::tracked(returns(ref))]
 pub fn flake_configs(db: &dyn Db, flake_nix: SourceFile) -> crate::modules::FlakeConfigs {
-    crate::modules::flake_configs(&parse_file(db, flake_nix).root(), flake_nix.path(db))
+    // The files it imports are read through queries too: editing one re-runs this.
+    let load = |path: &str| {
+        let files = db.workspace().files(db);
+        let file = if path.ends_with(".nix") {
+            files.get(path)
+        } else {
+            files.get(&paths::join(path, "default.nix"))
+        }
+        .copied()?;
+        Some((file.path(db).to_string(), parse_file(db, file).root()))
+    };
+    crate::modules::flake_configs(&parse_file(db, flake_nix).root(), flake_nix.path(db), &load)
 }
 
 /// Which of a flake's inputs are jetpack-nixos, and which bring unrelated modules only.

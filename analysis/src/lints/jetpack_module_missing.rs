@@ -63,9 +63,13 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     if lacking.is_empty() {
         return;
     }
-    // A flake.nix holds the inline modules of all its configurations: only when none of them
-    // has the module is it sure that the setting lands in one without it.
-    if ctx.kind == FileKind::FlakeNix && lacking.len() != configs.len() {
+    // A flake.nix (or a file of configurations it imports) holds the inline modules of
+    // several configurations: only when none of them has the module is it sure that the
+    // setting lands in one without it.
+    let holds_inline = configs
+        .iter()
+        .any(|g| g.inline_files.iter().any(|f| f == ctx.path));
+    if holds_inline && lacking.len() != configs.len() {
         return;
     }
     let key_start = first.segments.len().saturating_sub(first.key_len.max(1));

@@ -4,10 +4,11 @@
 //! flake-parts' `mkFlake`, `fetchTarball`). Anything else evaluates to `Unknown`: the caller
 //! skips it rather than guessing. Evaluation is bounded in depth and steps.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use rnix::ast::{self, HasEntry};
+use rnix::SyntaxNode;
 use rowan::ast::AstNode;
 use rowan::TextRange;
 
@@ -24,22 +25,33 @@ pub(crate) enum Val {
     Term(Term),
     Str(String),
     /// Items with their ranges; `false` when part of the list could not be seen.
-    List(Vec<(Val, TextRange)>, bool),
+    List(Vec<(Val, Place)>, bool),
     Attrs(Rc<Attrs>),
     Closure(ast::Lambda, Env),
     /// `<nixpkgs>.lib.nixosSystem { ... }`: its argument.
     NixosSystem(Box<Val>),
     /// `pkgs.nixos module`: a configuration of one module, with its range.
-    NixosModule(Box<Val>, TextRange),
+    NixosModule(Box<Val>, Place),
     /// `import <nixpkgs> { overlays = [ ... ]; }`: the overlays list, if any.
     Pkgs(Box<Val>),
     Unknown,
 }
 
+/// Where something is written: the file and the range in it.
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    pub file: String,
+    pub range: TextRange,
+}
+
+/// Reads another file for `import`: the path it resolved to (`dir` → `dir/default.nix`) and
+/// its syntax tree.
+pub(crate) type Loader<'a> = &'a dyn Fn(&str) -> Option<(String, SyntaxNode)>;
+
 /// An attrset whose values are evaluated on demand.
 pub(crate) struct Attrs {
-    /// Where the attrset is written (its identity as an inline value).
-    pub offset: u32,
+    /// Where the attrset is written (its identity as an inline value); `None` when made up.
+    pub origin: Option<(String, u32)>,
     pub entries: Vec<(Vec<String>, Lazy)>,
     /// Whether some keys are dynamic (then a missing name may still be there).
     pub opaque: bool,
@@ -88,18 +100,58 @@ enum Binding {
 }
 
 pub(crate) struct Evaluator<'a> {
-    /// The file being evaluated (absolute), to resolve relative paths and name inline values.
+    /// The file being evaluated (absolute).
     pub file: &'a str,
+    /// Every syntax tree evaluated, with its file: nodes are placed in files through them.
+    roots: RefCell<Vec<(SyntaxNode, String)>>,
+    loader: Option<Loader<'a>>,
     depth: Cell<u32>,
     steps: Cell<u32>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(file: &'a str) -> Evaluator<'a> {
+    pub fn new(file: &'a str, root: &SyntaxNode, loader: Option<Loader<'a>>) -> Evaluator<'a> {
         Evaluator {
             file,
+            roots: RefCell::new(vec![(root.clone(), file.to_string())]),
+            loader,
             depth: Cell::new(0),
             steps: Cell::new(0),
+        }
+    }
+
+    /// The file a node is written in.
+    pub fn file_of(&self, node: &SyntaxNode) -> String {
+        let root = node.ancestors().last().unwrap_or_else(|| node.clone());
+        self.roots
+            .borrow()
+            .iter()
+            .find(|(r, _)| *r == root)
+            .map_or_else(|| self.file.to_string(), |(_, f)| f.clone())
+    }
+
+    pub fn place(&self, node: &SyntaxNode) -> Place {
+        Place {
+            file: self.file_of(node),
+            range: node.text_range(),
+        }
+    }
+
+    /// The value of `import <file>` when a loader can read the file; the term otherwise.
+    pub fn load(&self, val: Val) -> Val {
+        let (Some(loader), Val::Term(Term::Import(inner))) = (self.loader, &val) else {
+            return val;
+        };
+        let Term::File(path) = &**inner else {
+            return val;
+        };
+        let Some((file, root)) = loader(path) else {
+            return val;
+        };
+        self.roots.borrow_mut().push((root.clone(), file));
+        match ast::Root::cast(root).and_then(|r| r.expr()) {
+            Some(expr) => self.eval(&expr, &None),
+            None => Val::Unknown,
         }
     }
 
@@ -163,12 +215,15 @@ impl<'a> Evaluator<'a> {
             ast::Expr::PathRel(_) | ast::Expr::PathAbs(_) => self.path(expr, env),
             ast::Expr::List(l) => Val::List(
                 l.items()
-                    .map(|item| (self.eval(&item, env), item.syntax().text_range()))
+                    .map(|item| (self.eval(&item, env), self.place(item.syntax())))
                     .collect(),
                 true,
             ),
             ast::Expr::AttrSet(set) => {
-                let offset = u32::from(set.syntax().text_range().start());
+                let offset = Some((
+                    self.file_of(set.syntax()),
+                    u32::from(set.syntax().text_range().start()),
+                ));
                 if set.rec_token().is_some() {
                     // `rec { }`: its values see its own keys, like `let`.
                     let names = self.bindings(set, &None);
@@ -300,12 +355,12 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn attrs(&self, set: &ast::AttrSet, env: &Env, offset: u32) -> Attrs {
+    fn attrs(&self, set: &ast::AttrSet, env: &Env, origin: Option<(String, u32)>) -> Attrs {
         let opaque = set
             .attrpath_values()
             .any(|apv| apv.attrpath().and_then(|p| attrpath_segments(&p)).is_none());
         Attrs {
-            offset,
+            origin,
             entries: self.bindings(set, env),
             opaque,
         }
@@ -327,7 +382,7 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn select(&self, val: Val, name: &str) -> Val {
-        match val {
+        match self.load(val) {
             Val::Term(t) => t.select(name).map_or(Val::Unknown, Val::Term),
             Val::Attrs(a) => self.attr(&a, name).unwrap_or(Val::Unknown),
             _ => Val::Unknown,
@@ -362,7 +417,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         Some(Val::Attrs(Rc::new(Attrs {
-            offset: attrs.offset,
+            origin: attrs.origin.clone(),
             entries,
             opaque,
         })))
@@ -433,8 +488,9 @@ impl<'a> Evaluator<'a> {
         if text.starts_with('/') {
             return Val::Term(Term::File(normalize(&text)));
         }
+        let file = self.file_of(expr.syntax());
         Val::Term(Term::File(normalize(&paths::join(
-            paths::parent(self.file),
+            paths::parent(&file),
             &text,
         ))))
     }
@@ -456,6 +512,10 @@ impl<'a> Evaluator<'a> {
         let mut rest = args.as_slice();
         while let Some((arg, more)) = rest.split_first() {
             rest = more;
+            // `import ./hosts inputs`: the file's function, when it can be read.
+            if matches!(val, Val::Term(Term::Import(_))) {
+                val = self.load(val);
+            }
             val = match val {
                 Val::Closure(lambda, cenv) => {
                     self.call(&lambda, &cenv, Lazy::Expr(arg.clone(), env.clone()))
@@ -493,7 +553,7 @@ impl<'a> Evaluator<'a> {
         if !free {
             // A term applied to a term: `import "${src}/modules/default.nix" overlay`.
             if let Val::Term(f) = head {
-                let a = self.eval(arg, env).into_term(self.file)?;
+                let a = self.eval(arg, env).into_term(self)?;
                 return Some((Val::Term(Term::Apply(Box::new(f.clone()), Box::new(a))), 0));
             }
             return None;
@@ -519,7 +579,7 @@ impl<'a> Evaluator<'a> {
             }
             "nixosSystem" => Some((Val::NixosSystem(Box::new(self.eval(arg, env))), 0)),
             "nixos" => Some((
-                Val::NixosModule(Box::new(self.eval(arg, env)), arg.syntax().text_range()),
+                Val::NixosModule(Box::new(self.eval(arg, env)), self.place(arg.syntax())),
                 0,
             )),
             "genAttrs" => {
@@ -538,7 +598,7 @@ impl<'a> Evaluator<'a> {
                     entries.push((vec![n], Lazy::Val(v)));
                 }
                 let attrs = Attrs {
-                    offset: u32::from(arg.syntax().text_range().start()),
+                    origin: None,
                     entries,
                     opaque: false,
                 };
@@ -546,26 +606,24 @@ impl<'a> Evaluator<'a> {
             }
             "mkFlake" => {
                 // flake-parts: `mkFlake { inherit inputs; } { flake = { ... }; }` or a module
-                // function; what it outputs is under `flake`.
+                // function; what it outputs is under `flake`, in it and in the modules it
+                // imports.
                 let module = rest.first()?;
-                let body = match self.eval(module, env) {
-                    Val::Closure(lambda, cenv) => {
-                        let args = Val::Attrs(Rc::new(Attrs {
-                            offset: 0,
-                            entries: vec![
-                                (vec!["inputs".into()], Lazy::Val(Val::Term(Term::Inputs))),
-                                (
-                                    vec!["self".into()],
-                                    Lazy::Val(Val::Term(Term::input("self"))),
-                                ),
-                            ],
-                            opaque: true,
-                        }));
-                        self.call(&lambda, &cenv, Lazy::Val(args))
-                    }
-                    other => other,
-                };
-                Some((self.select(body, "flake"), 1))
+                let mut found = Vec::new();
+                self.flake_parts_module(self.eval(module, env), &mut found, 0);
+                let entries = found
+                    .iter()
+                    .flat_map(|a| a.entries.iter().cloned())
+                    .collect();
+                let opaque = found.iter().any(|a| a.opaque);
+                Some((
+                    Val::Attrs(Rc::new(Attrs {
+                        origin: None,
+                        entries,
+                        opaque,
+                    })),
+                    1,
+                ))
             }
             "fetchTarball" | "fetchGit" | "fetchFromGitHub" | "fetchzip" | "fetchurl" => {
                 let text = match self.eval(arg, env) {
@@ -594,6 +652,43 @@ impl<'a> Evaluator<'a> {
                 Some((self.eval(arg, env), 0))
             }
             _ => None,
+        }
+    }
+
+    /// The `flake` attrsets of a flake-parts module and of the modules it imports.
+    fn flake_parts_module(&self, module: Val, found: &mut Vec<Rc<Attrs>>, depth: u32) {
+        if depth > 8 {
+            return;
+        }
+        // A path in `imports` is a module file.
+        let module = match module {
+            Val::Term(Term::File(p)) => Val::Term(Term::Import(Box::new(Term::File(p)))),
+            other => other,
+        };
+        let body = match self.load(module) {
+            Val::Closure(lambda, cenv) => {
+                let args = Val::Attrs(Rc::new(Attrs {
+                    origin: None,
+                    entries: vec![
+                        (vec!["inputs".into()], Lazy::Val(Val::Term(Term::Inputs))),
+                        (
+                            vec!["self".into()],
+                            Lazy::Val(Val::Term(Term::input("self"))),
+                        ),
+                    ],
+                    opaque: true,
+                }));
+                self.call(&lambda, &cenv, Lazy::Val(args))
+            }
+            other => other,
+        };
+        if let Val::Attrs(flake) = self.select(body.clone(), "flake") {
+            found.push(flake);
+        }
+        if let Val::List(items, _) = self.select(body, "imports") {
+            for (item, _) in items {
+                self.flake_parts_module(item, found, depth + 1);
+            }
         }
     }
 
@@ -650,17 +745,17 @@ impl<'a> Evaluator<'a> {
 impl Val {
     /// The value as a term that can be compared across files, or `None` when it is not known.
     /// Inline functions and attrsets are identified by where they are written.
-    pub fn into_term(self, file: &str) -> Option<Term> {
+    pub fn into_term(self, ev: &Evaluator) -> Option<Term> {
         match self {
             Val::Term(t) => Some(t),
             Val::Closure(l, _) => Some(Term::Local {
-                file: file.to_string(),
+                file: ev.file_of(l.syntax()),
                 offset: u32::from(l.syntax().text_range().start()),
             }),
-            Val::Attrs(a) if a.offset != 0 => Some(Term::Local {
-                file: file.to_string(),
-                offset: a.offset,
-            }),
+            Val::Attrs(a) => a
+                .origin
+                .clone()
+                .map(|(file, offset)| Term::Local { file, offset }),
             Val::Str(s) => Some(Term::Str(s)),
             _ => None,
         }
@@ -688,7 +783,7 @@ fn update(a: &Attrs, b: &Attrs) -> Attrs {
         .collect();
     entries.extend(b.entries.iter().cloned());
     Attrs {
-        offset: b.offset,
+        origin: b.origin.clone(),
         entries,
         opaque: a.opaque || b.opaque,
     }

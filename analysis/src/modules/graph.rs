@@ -24,6 +24,9 @@ pub struct ConfigGraph {
     /// Whether one of its modules declares options under `hardware.nvidia-jetpack` itself.
     pub declares_jetpack: bool,
     pub overlays: Vec<OverlayUse>,
+    /// Files that hold modules written inline (`flake.nix`, a file of configurations it
+    /// imports): such a file may hold modules of other configurations too.
+    pub inline_files: Vec<String>,
 }
 
 /// One overlay reaching a configuration's nixpkgs.
@@ -122,9 +125,10 @@ pub fn flake_graphs(db: &dyn Db, flake_nix: SourceFile) -> Vec<ConfigGraph> {
             b.graph.name = Some(config.name.clone());
             b.graph.complete = config.complete;
             b.graph.files.push(flake_path.clone());
-            b.overlays(&flake_path, &config.pkgs_overlays);
+            b.graph.inline_files.push(flake_path.clone());
+            b.overlays(&config.pkgs_overlays);
             for item in &config.modules {
-                b.visit(&flake_path, item);
+                b.visit(item);
             }
             b.finish()
         })
@@ -176,6 +180,7 @@ impl<'a> Builder<'a> {
                 jetpack: None,
                 declares_jetpack: false,
                 overlays: Vec::new(),
+                inline_files: Vec::new(),
             },
             visited: BTreeSet::new(),
             depth: 0,
@@ -183,38 +188,53 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn overlays(&mut self, file: &str, items: &[OverlayItem]) {
+    fn overlays(&mut self, items: &[OverlayItem]) {
         for item in items {
             self.pending
-                .push((item.term.clone(), file.to_string(), item.range, false));
+                .push((item.term.clone(), item.file.clone(), item.range, false));
         }
     }
 
-    fn facts(&mut self, file: &str, facts: &ModuleFacts) {
+    fn facts(&mut self, facts: &ModuleFacts) {
+        if let Some((file, offset)) = &facts.origin {
+            if !self.visited.insert(format!("{file}@{offset}")) {
+                return;
+            }
+            if !self.graph.inline_files.contains(file) {
+                self.graph.inline_files.push(file.clone());
+            }
+            if !self.graph.files.contains(file) {
+                self.graph.files.push(file.clone());
+                if let Some(f) = db::file_by_path(self.db, file) {
+                    self.graph.declares_jetpack |= *db::declares_jetpack_options(self.db, f);
+                }
+            }
+        }
         self.graph.complete &= facts.complete;
-        self.overlays(file, &facts.overlays);
+        self.overlays(&facts.overlays);
         for (name, term) in &facts.args {
             self.args.named.push((name.clone(), term.clone()));
         }
         for item in &facts.imports {
-            self.visit(file, item);
+            self.visit(item);
         }
     }
 
-    fn visit(&mut self, file: &str, item: &ModuleItem) {
+    fn visit(&mut self, item: &ModuleItem) {
         if self.depth > 512 {
             self.graph.complete = false;
             return;
         }
         self.depth += 1;
-        self.visit_item(file, item);
+        self.visit_item(item);
         self.depth -= 1;
     }
 
-    fn visit_item(&mut self, file: &str, item: &ModuleItem) {
+    fn visit_item(&mut self, item: &ModuleItem) {
+        let file = item.file.as_str();
         match &item.module {
             ModuleRef::Unknown => self.graph.complete = false,
-            ModuleRef::Inline(facts) => self.facts(file, facts),
+            ModuleRef::Inline(facts) => self.facts(facts),
             ModuleRef::Term(term) => {
                 let Some(term) = term.resolve(&self.args).or_else(|| nixpkgs_module(term)) else {
                     self.graph.complete = false;
@@ -237,6 +257,21 @@ impl<'a> Builder<'a> {
         }
         match term {
             Term::File(p) => self.visit_file(p),
+            // `"${self}/hosts/a"`: a file of the flake itself.
+            Term::SrcFile { base, rel } if matches!(&**base, Term::Input { name, path } if name == "self" && path.is_empty()) =>
+            {
+                let root = self
+                    .graph
+                    .files
+                    .first()
+                    .map(|f| paths::parent(f).to_string());
+                match root {
+                    Some(root) if self.graph.name.is_some() => {
+                        self.visit_file(&super::eval::normalize(&paths::join(&root, rel)))
+                    }
+                    _ => self.graph.complete = false,
+                }
+            }
             Term::Import(inner) if matches!(**inner, Term::File(_)) => {
                 self.visit_term(file, range, inner)
             }
@@ -255,9 +290,8 @@ impl<'a> Builder<'a> {
                     self.graph.complete = false;
                     return;
                 };
-                let flake = self.graph.files.first().cloned().unwrap_or_default();
                 let item = item.clone();
-                self.visit(&flake, &item);
+                self.visit(&item);
             }
             Term::Input { name, .. } if self.kinds.unrelated.contains(name) => {}
             t if nixpkgs_module(t).is_some() => {}
@@ -287,7 +321,7 @@ impl<'a> Builder<'a> {
         }
         self.graph.files.push(path.clone());
         let facts = db::module_facts(self.db, file);
-        self.facts(&path, facts);
+        self.facts(facts);
     }
 
     fn finish(mut self) -> ConfigGraph {

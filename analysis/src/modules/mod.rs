@@ -16,7 +16,7 @@ use rnix::SyntaxNode;
 use rowan::ast::AstNode;
 use rowan::TextRange;
 
-use eval::{Evaluator, Lazy, Val};
+use eval::{Evaluator, Lazy, Loader, Place, Val};
 
 /// A value that can be compared across files: what an overlay or a module entry denotes once
 /// names are resolved.
@@ -174,6 +174,8 @@ impl ModuleArgs {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleItem {
     pub module: ModuleRef,
+    /// Where the entry is written.
+    pub file: String,
     pub range: TextRange,
 }
 
@@ -191,6 +193,7 @@ pub enum ModuleRef {
 pub struct OverlayItem {
     /// `None` when the entry cannot be named statically.
     pub term: Option<Term>,
+    pub file: String,
     pub range: TextRange,
 }
 
@@ -203,6 +206,9 @@ pub struct ModuleFacts {
     pub args: Vec<(String, Term)>,
     /// Whether every import was understood.
     pub complete: bool,
+    /// For a module written in another file than the one evaluated (`nixosModules.default =
+    /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
+    pub origin: Option<(String, u32)>,
 }
 
 /// One `nixosConfigurations` entry of a flake.
@@ -230,13 +236,18 @@ pub fn module_facts(root: &SyntaxNode, path: &str) -> ModuleFacts {
     let Some(expr) = ast::Root::cast(root.clone()).and_then(|r| r.expr()) else {
         return ModuleFacts::default();
     };
-    let ev = Evaluator::new(path);
+    let ev = Evaluator::new(path, root, None);
     let val = ev.eval(&expr, &None);
     facts_of_module(&ev, val)
 }
 
-/// The configurations of a `flake.nix`.
-pub fn flake_configs(root: &SyntaxNode, path: &str) -> FlakeConfigs {
+/// The configurations of a `flake.nix`; `load` reads the files it imports (`import ./hosts
+/// inputs`, flake-parts modules).
+pub fn flake_configs(
+    root: &SyntaxNode,
+    path: &str,
+    load: &dyn Fn(&str) -> Option<(String, SyntaxNode)>,
+) -> FlakeConfigs {
     let mut out = FlakeConfigs::default();
     let Some(ast::Expr::AttrSet(top)) = ast::Root::cast(root.clone())
         .and_then(|r| r.expr())
@@ -250,7 +261,8 @@ pub fn flake_configs(root: &SyntaxNode, path: &str) -> FlakeConfigs {
     else {
         return out;
     };
-    let ev = Evaluator::new(path);
+    let loader: Loader = load;
+    let ev = Evaluator::new(path, root, Some(loader));
     let body = match ev.eval(&outputs, &None) {
         Val::Closure(lambda, env) => ev.call(&lambda, &env, Lazy::Val(Val::Term(Term::Inputs))),
         _ => return out,
@@ -275,8 +287,11 @@ pub fn flake_configs(root: &SyntaxNode, path: &str) -> FlakeConfigs {
     if let Val::Attrs(modules) = ev.select(body.clone(), "nixosModules") {
         for name in Evaluator::names(&modules) {
             if let Some(val) = ev.attr(&modules, &name) {
-                let range = TextRange::empty(0.into());
-                out.self_modules.push((name, module_item(&ev, val, range)));
+                let place = Place {
+                    file: path.to_string(),
+                    range: TextRange::empty(0.into()),
+                };
+                out.self_modules.push((name, module_item(&ev, val, place)));
             }
         }
     }
@@ -310,7 +325,7 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         Some(Val::Term(Term::Inputs)) => config.special_args.all_inputs = true,
         Some(Val::Attrs(args)) => {
             for name in Evaluator::names(&args) {
-                if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev.file)) {
+                if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
                     config.special_args.named.push((name, t));
                 }
             }
@@ -323,16 +338,26 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
     config
 }
 
-fn module_item(ev: &Evaluator, val: Val, range: TextRange) -> ModuleItem {
+fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
     let module = match val {
         Val::Term(Term::Import(t)) if matches!(*t, Term::File(_)) => ModuleRef::Term(*t),
         Val::Term(t) => ModuleRef::Term(t),
         v @ (Val::Closure(..) | Val::Attrs(_)) => {
-            ModuleRef::Inline(Box::new(facts_of_module(ev, v)))
+            let origin = v.clone().into_term(ev).and_then(|t| match t {
+                Term::Local { file, offset } if file != ev.file => Some((file, offset)),
+                _ => None,
+            });
+            let mut facts = facts_of_module(ev, v);
+            facts.origin = origin;
+            ModuleRef::Inline(Box::new(facts))
         }
         _ => ModuleRef::Unknown,
     };
-    ModuleItem { module, range }
+    ModuleItem {
+        module,
+        file: place.file,
+        range: place.range,
+    }
 }
 
 fn facts_of_module(ev: &Evaluator, val: Val) -> ModuleFacts {
@@ -379,7 +404,7 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
     }
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
-            if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev.file)) {
+            if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
                 facts.args.push((name, t));
             }
         }
@@ -391,9 +416,10 @@ fn overlay_items(ev: &Evaluator, list: Val) -> Vec<OverlayItem> {
     match list {
         Val::List(items, _) => items
             .into_iter()
-            .map(|(v, range)| OverlayItem {
-                term: v.into_term(ev.file),
-                range,
+            .map(|(v, place)| OverlayItem {
+                term: v.into_term(ev),
+                file: place.file,
+                range: place.range,
             })
             .collect(),
         _ => Vec::new(),

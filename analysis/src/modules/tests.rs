@@ -313,3 +313,51 @@ fn endless_nesting_and_import_chains_are_cut() {
         }
     }
 }
+
+#[test]
+fn configurations_from_imported_files() {
+    check(
+        r#"
+#- /f/flake.nix
+{
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = inputs: {
+    nixosConfigurations = import ./configurations inputs;
+    nixosModules.default = import ./modules inputs;
+  };
+}
+#- /f/configurations/default.nix
+inputs: {
+  orin = inputs.nixpkgs.lib.nixosSystem {
+    modules = [ inputs.self.nixosModules.default { nixpkgs.overlays = [ inputs.jetpack.overlays.default ]; } ./orin ];
+  };
+}
+#- /f/configurations/orin/default.nix
+{ }
+#- /f/modules/default.nix
+{ jetpack, ... }: { imports = [ jetpack.nixosModules.default ]; }
+#- /g/flake.nix
+{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./hosts ]; };
+}
+#- /g/hosts/default.nix
+{ self, inputs, ... }: {
+  flake.nixosConfigurations.io = inputs.nixpkgs.lib.nixosSystem {
+    modules = [ "${self}/system/core" ];
+  };
+}
+#- /g/system/core/default.nix
+{ }
+"#,
+        expect![[r#"
+            orin complete=true jetpack=/f/modules/default.nix:1:33
+              files /f/flake.nix /f/modules/default.nix /f/configurations/default.nix /f/configurations/orin/default.nix
+              overlay jetpack.overlays.default at /f/modules/default.nix:1:33 (by module)
+              overlay import "${jetpack}/overlay.nix" at /f/modules/default.nix:1:33 (by module)
+              overlay jetpack.overlays.default at /f/configurations/default.nix:3:73
+            io complete=true jetpack=no
+              files /g/flake.nix /g/system/core/default.nix
+        "#]],
+    );
+}
