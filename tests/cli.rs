@@ -2492,8 +2492,8 @@ fn options_command() {
     assert_eq!(entries[1]["file"], "modules/my-carrier.nix");
     assert_eq!(entries[1]["line"], 2);
     assert_eq!(entries[1]["enum"], serde_json::json!(["my-carrier"]));
-    // The extended enum is accepted by the check.
-    write(dir.path(), "configuration.nix", "{ hardware.nvidia-jetpack.carrierBoard = \"my-carrier\"; hardware.nvidia-jetpack.som = \"orin-nx\"; }\n");
+    // The extended enum is accepted by the check in the configuration that imports it.
+    write(dir.path(), "configuration.nix", "{ imports = [ ./modules/my-carrier.nix ]; hardware.nvidia-jetpack.carrierBoard = \"my-carrier\"; hardware.nvidia-jetpack.som = \"orin-nx\"; }\n");
     let check = flakelint(
         dir.path(),
         &[

@@ -79,8 +79,14 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             .overlays
             .iter()
             .map(|o| {
+                // An overlay written in place reads best as written.
+                let overlay = if o.display == "(inline)" {
+                    written(db, &o.file, o.range).unwrap_or_else(|| o.display.clone())
+                } else {
+                    o.display.clone()
+                };
                 json!({
-                    "overlay": o.display,
+                    "overlay": overlay,
                     "file": rel(&o.file),
                     "line": line(&o.file, o.range),
                     "by_module": o.by_module,
@@ -111,6 +117,20 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
 fn is_loaded(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "nix")
         || path.file_name().is_some_and(|n| n == "flake.lock")
+}
+
+/// The text at a range, on one line and short.
+fn written(db: &dyn Db, file: &str, range: TextRange) -> Option<String> {
+    let f = db::file_by_path(db, file)?;
+    let text = f
+        .text(db)
+        .get(usize::from(range.start())..usize::from(range.end()))?;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(if one_line.chars().count() > 60 {
+        format!("{}...", one_line.chars().take(57).collect::<String>())
+    } else {
+        one_line
+    })
 }
 
 fn line_of(db: &dyn Db, file: &str, range: TextRange) -> u32 {

@@ -166,7 +166,9 @@ impl ModuleArgs {
         if let Some((_, t)) = self.named.iter().rev().find(|(n, _)| n == name) {
             return Some(t.clone());
         }
-        self.all_inputs.then(|| Term::input(name))
+        // NixOS's own module arguments are never inputs.
+        let own = matches!(name, "config" | "lib" | "pkgs" | "options" | "modulesPath");
+        (self.all_inputs && !own).then(|| Term::input(name))
     }
 }
 
