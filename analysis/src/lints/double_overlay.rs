@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use rowan::TextRange;
+use rnix::SyntaxKind;
+use rowan::{NodeOrToken, TextRange};
 
 use super::{FileKind, LintCtx, Rule};
 use crate::db::{self, Db};
+use crate::diagnostic::Fix;
 use crate::modules::graph::{duplicate_overlays, ConfigGraph, OverlayUse};
 use crate::paths;
 use crate::syntax::{ColumnUnit, LineIndex};
@@ -42,8 +44,8 @@ nixosConfigurations.orin = nixpkgs.lib.nixosSystem {
 ```
 
 ## Fix
-Remove the second listing. With jetpack-nixos's module included, do not list its overlay at
-all.
+Remove the second listing (offered as a fix when both are in one list). With jetpack-nixos's
+module included, do not list its overlay at all.
 "#;
 
 pub(crate) fn check(ctx: &mut LintCtx) {
@@ -61,20 +63,20 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         None => paths::parent(ctx.path).to_string(),
     };
     // One finding per place and explanation, naming every configuration it holds in.
-    let mut found: BTreeMap<(u32, u32, String), Vec<String>> = BTreeMap::new();
+    let mut found: BTreeMap<(u32, u32, String), (Vec<String>, Option<Fix>)> = BTreeMap::new();
     for graph in graphs {
         for (here, other) in duplicate_overlays(graph) {
             if here.file != ctx.path {
                 continue;
             }
             let what = explain(ctx.db, &base, &entry_text(ctx.text, here.range), here, other);
-            found
+            let entry = found
                 .entry((here.range.start().into(), here.range.end().into(), what))
-                .or_default()
-                .extend(graph.name.clone());
+                .or_insert_with(|| (Vec::new(), removal(ctx, here, other)));
+            entry.0.extend(graph.name.clone());
         }
     }
-    for ((start, end, what), names) in found {
+    for ((start, end, what), (names, fix)) in found {
         let range = TextRange::new(start.into(), end.into());
         let message = match names.as_slice() {
             [] => what.replacen("{in}", "", 1),
@@ -84,8 +86,40 @@ pub(crate) fn check(ctx: &mut LintCtx) {
                 what.replacen("{in}", &format!(" in configurations {}", list.join(", ")), 1)
             }
         };
-        ctx.report(Rule::DoubleOverlay, range, message, None);
+        ctx.report(Rule::DoubleOverlay, range, message, fix);
     }
+}
+
+/// Removing the second listing when the first is earlier in the same list: the list keeps the
+/// overlay once, whichever configuration the file is in.
+fn removal(ctx: &LintCtx, here: &OverlayUse, other: &OverlayUse) -> Option<Fix> {
+    if other.by_module || other.file != here.file {
+        return None;
+    }
+    let root = ctx.parsed().root();
+    let mut node = match root.covering_element(here.range) {
+        NodeOrToken::Node(n) => n,
+        NodeOrToken::Token(t) => t.parent()?,
+    };
+    while node.parent().map(|p| p.kind()) != Some(SyntaxKind::NODE_LIST) {
+        node = node.parent()?;
+    }
+    if node.text_range() != here.range {
+        return None;
+    }
+    let list = node.parent()?;
+    let items: Vec<_> = list.children().collect();
+    let index = items.iter().position(|n| n.text_range() == here.range)?;
+    if !items[..index].iter().any(|n| n.text_range() == other.range) {
+        return None;
+    }
+    let start = items[index - 1].text_range().end();
+    Some(Fix::replace(
+        "remove the second listing",
+        ctx.path,
+        TextRange::new(start, here.range.end()),
+        "",
+    ))
 }
 
 /// The entry as written, on one line and short.
