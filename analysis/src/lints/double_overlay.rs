@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         None => paths::parent(ctx.path).to_string(),
     };
     // One finding per place and explanation, naming every configuration it holds in.
-    let mut found: BTreeMap<(u32, u32, String), (Vec<String>, Option<Fix>)> = BTreeMap::new();
+    let mut found: BTreeMap<(u32, u32, String), Finding> = BTreeMap::new();
     for graph in graphs {
         for (here, other) in duplicate_overlays(graph) {
             if here.file != ctx.path {
@@ -89,6 +89,9 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         ctx.report(Rule::DoubleOverlay, range, message, fix);
     }
 }
+
+/// The configurations a finding holds in, and its fix.
+type Finding = (Vec<String>, Option<Fix>);
 
 /// Removing the second listing when the first is earlier in the same list: the list keeps the
 /// overlay once, whichever configuration the file is in.
