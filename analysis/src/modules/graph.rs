@@ -89,6 +89,10 @@ pub fn input_kinds(db: &dyn Db, flake_nix: SourceFile) -> InputKinds {
                 ids.extend(node.repo_identities());
             }
         }
+        // The attribute form: `{ type = "github"; owner = "anduril"; repo = "jetpack-nixos"; }`.
+        if let (Some(owner), Some(repo)) = (input.attrs.get("owner"), input.attrs.get("repo")) {
+            ids.push(format!("{}/{}", owner.value, repo.value).to_lowercase());
+        }
         if let Some(url) = &input.url {
             if let Ok(attrs) = crate::flake_ref::parse_flake_ref(&url.value) {
                 ids.extend(crate::lock::repo_identity(&attrs));
