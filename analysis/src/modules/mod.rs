@@ -312,17 +312,9 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         config.complete = false;
         return config;
     };
-    match ev.attr(&arg, "modules") {
-        Some(Val::List(items, complete)) => {
-            config.complete &= complete;
-            config.modules = items
-                .into_iter()
-                .map(|(v, range)| module_item(ev, v, range))
-                .collect();
-        }
-        None => {}
-        Some(_) => config.complete = false,
-    }
+    let (modules, complete) = module_list(ev, ev.attr(&arg, "modules"), true);
+    config.modules = modules;
+    config.complete &= complete;
     match ev.attr(&arg, "specialArgs") {
         Some(Val::Term(Term::Inputs)) => config.special_args.all_inputs = true,
         Some(Val::Attrs(args)) => {
@@ -338,6 +330,26 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         config.pkgs_overlays = overlay_items(ev, *overlays);
     }
     config
+}
+
+/// The entries of a `modules` or `imports` list, and whether the list was seen whole (an
+/// absent list is empty, when `absent_is_empty`).
+fn module_list(
+    ev: &Evaluator,
+    list: Option<Val>,
+    absent_is_empty: bool,
+) -> (Vec<ModuleItem>, bool) {
+    match list {
+        Some(Val::List(items, complete)) => (
+            items
+                .into_iter()
+                .map(|(v, place)| module_item(ev, v, place))
+                .collect(),
+            complete,
+        ),
+        None => (Vec::new(), absent_is_empty),
+        Some(_) => (Vec::new(), false),
+    }
 }
 
 fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
@@ -386,17 +398,9 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         complete: true,
         ..ModuleFacts::default()
     };
-    match ev.attr(&attrs, "imports") {
-        Some(Val::List(items, complete)) => {
-            facts.complete &= complete;
-            facts.imports = items
-                .into_iter()
-                .map(|(v, range)| module_item(ev, v, range))
-                .collect();
-        }
-        None if !attrs.opaque => {}
-        _ => facts.complete = false,
-    }
+    let (imports, complete) = module_list(ev, ev.attr(&attrs, "imports"), !attrs.opaque);
+    facts.imports = imports;
+    facts.complete &= complete;
     for holder in [Some(Val::Attrs(attrs.clone())), ev.attr(&attrs, "config")]
         .into_iter()
         .flatten()
