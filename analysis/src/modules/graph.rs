@@ -294,7 +294,13 @@ impl<'a> Builder<'a> {
                     self.graph.complete = false;
                     return;
                 };
-                let item = item.clone();
+                let mut item = item.clone();
+                // `nixosModules.x = jetpack.nixosModules.default;` has no place of its own
+                // worth showing: it is included where `self.nixosModules.x` is listed.
+                if item.range.is_empty() {
+                    item.file = file.to_string();
+                    item.range = range;
+                }
                 self.visit(&item);
             }
             Term::Input { name, .. } if self.kinds.unrelated.contains(name) => {}
