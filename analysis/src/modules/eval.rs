@@ -643,6 +643,32 @@ impl<'a> Evaluator<'a> {
                 };
                 Some((Val::Term(Term::Source(text)), 0))
             }
+            "attrValues" => {
+                // `builtins.attrValues baseModules`: the values in the order of their names.
+                let Val::Attrs(attrs) = self.eval(arg, env) else {
+                    return None;
+                };
+                if attrs.opaque {
+                    return None;
+                }
+                let mut names = Evaluator::names(&attrs);
+                names.sort();
+                let items = names
+                    .iter()
+                    .filter_map(|name| {
+                        let place = match attrs
+                            .entries
+                            .iter()
+                            .find(|(p, _)| p.len() == 1 && &p[0] == name)
+                        {
+                            Some((_, Lazy::Expr(e, _))) => self.place(e.syntax()),
+                            _ => self.place(arg.syntax()),
+                        };
+                        Some((self.attr(&attrs, name)?, place))
+                    })
+                    .collect();
+                Some((Val::List(items, true), 0))
+            }
             "mkBefore" | "mkAfter" | "mkDefault" | "mkForce" | "mkOverride" | "mkOrder" => {
                 // `mkOverride 50 x` and `mkOrder 500 x` take the value last.
                 if matches!(name, "mkOverride" | "mkOrder") {

@@ -361,3 +361,32 @@ inputs: {
         "#]],
     );
 }
+
+#[test]
+fn module_sets_listed_with_attr_values() {
+    check(
+        r#"
+#- /f/flake.nix
+{
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = { self, nixpkgs, jetpack }: let
+    baseModules = { jetpack = jetpack.nixosModules.default; hw = ./hw.nix; };
+    extra = { ${"dynamic"} = ./x.nix; };
+  in {
+    nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = builtins.attrValues baseModules; };
+    nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = builtins.attrValues extra; };
+  };
+}
+#- /f/hw.nix
+{ }
+"#,
+        expect![[r#"
+            a complete=true jetpack=/f/flake.nix:4:31
+              files /f/flake.nix /f/hw.nix
+              overlay jetpack.overlays.default at /f/flake.nix:4:31 (by module)
+              overlay import "${jetpack}/overlay.nix" at /f/flake.nix:4:31 (by module)
+            b complete=false jetpack=no
+              files /f/flake.nix
+        "#]],
+    );
+}
