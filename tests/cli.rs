@@ -2492,8 +2492,8 @@ fn options_command() {
     assert_eq!(entries[1]["file"], "modules/my-carrier.nix");
     assert_eq!(entries[1]["line"], 2);
     assert_eq!(entries[1]["enum"], serde_json::json!(["my-carrier"]));
-    // The extended enum is accepted by the check.
-    write(dir.path(), "configuration.nix", "{ hardware.nvidia-jetpack.carrierBoard = \"my-carrier\"; hardware.nvidia-jetpack.som = \"orin-nx\"; }\n");
+    // The extended enum is accepted by the check in the configuration that imports it.
+    write(dir.path(), "configuration.nix", "{ imports = [ ./modules/my-carrier.nix ]; hardware.nvidia-jetpack.carrierBoard = \"my-carrier\"; hardware.nvidia-jetpack.som = \"orin-nx\"; }\n");
     let check = flakelint(
         dir.path(),
         &[
@@ -2523,5 +2523,225 @@ fn options_command() {
     assert_eq!(
         doc["options"][0]["renamed_to"],
         "hardware.nvidia-jetpack.firmware.autoUpdate"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `flakelint modules`
+
+/// A fleet: two Jetson hosts from one helper and a builder without jetpack-nixos.
+fn modules_fleet(dir: &Path) {
+    write(
+        dir,
+        "flake.nix",
+        r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  inputs.jetpack.inputs.nixpkgs.follows = "nixpkgs";
+  outputs = { self, nixpkgs, jetpack, ... }@inputs:
+    let
+      baseModules = [ ./common.nix ];
+      mkJetson = name: nixpkgs.lib.nixosSystem {
+        specialArgs = { inherit inputs; };
+        modules = baseModules ++ [ jetpack.nixosModules.default ./hosts/${name} ];
+      };
+    in
+    {
+      nixosConfigurations = nixpkgs.lib.genAttrs [ "orin-a" "orin-b" ] mkJetson // {
+        builder = nixpkgs.lib.nixosSystem { modules = baseModules ++ [ ./hosts/builder.nix ]; };
+      };
+    };
+}
+"#,
+    );
+    write(
+        dir,
+        "common.nix",
+        "{ nixpkgs.overlays = [ (import ./overlays/tools.nix) ]; }\n",
+    );
+    write(dir, "overlays/tools.nix", "final: prev: { }\n");
+    write(
+        dir,
+        "hosts/orin-a/default.nix",
+        "{ hardware.nvidia-jetpack.som = \"orin-agx\"; }\n",
+    );
+    write(
+        dir,
+        "hosts/orin-b/default.nix",
+        "{ imports = [ ../orin-a ]; }\n",
+    );
+    write(
+        dir,
+        "hosts/builder.nix",
+        "{ services.openssh.enable = true; }\n",
+    );
+}
+
+#[test]
+fn modules_lists_configurations() {
+    let tmp = tempfile::tempdir().unwrap();
+    modules_fleet(tmp.path());
+    check(
+        tmp.path(),
+        &["modules"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            nixosConfigurations.orin-a
+              jetpack-nixos module: included at flake.nix:10
+              modules:
+                flake.nix
+                common.nix
+                hosts/orin-a/default.nix
+              overlays:
+                import ./overlays/tools.nix  common.nix:1
+                jetpack.overlays.default  flake.nix:10 (applied by jetpack-nixos's module)
+                import "${jetpack}/overlay.nix"  flake.nix:10 (applied by jetpack-nixos's module)
+
+            nixosConfigurations.orin-b
+              jetpack-nixos module: included at flake.nix:10
+              modules:
+                flake.nix
+                common.nix
+                hosts/orin-b/default.nix
+                hosts/orin-a/default.nix
+              overlays:
+                import ./overlays/tools.nix  common.nix:1
+                jetpack.overlays.default  flake.nix:10 (applied by jetpack-nixos's module)
+                import "${jetpack}/overlay.nix"  flake.nix:10 (applied by jetpack-nixos's module)
+
+            nixosConfigurations.builder
+              jetpack-nixos module: not included
+              modules:
+                flake.nix
+                common.nix
+                hosts/builder.nix
+              overlays:
+                import ./overlays/tools.nix  common.nix:1
+            --- stderr
+        "#]],
+    );
+    check(
+        &tmp.path().join("hosts"),
+        &["modules", "--json"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            {
+              "flake": "flake.nix",
+              "configurations": [
+                {
+                  "name": "orin-a",
+                  "complete": true,
+                  "jetpack_module": {
+                    "file": "flake.nix",
+                    "line": 10
+                  },
+                  "modules": [
+                    "flake.nix",
+                    "common.nix",
+                    "hosts/orin-a/default.nix"
+                  ],
+                  "overlays": [
+                    {
+                      "overlay": "import ./overlays/tools.nix",
+                      "file": "common.nix",
+                      "line": 1,
+                      "by_module": false
+                    },
+                    {
+                      "overlay": "jetpack.overlays.default",
+                      "file": "flake.nix",
+                      "line": 10,
+                      "by_module": true
+                    },
+                    {
+                      "overlay": "import \"${jetpack}/overlay.nix\"",
+                      "file": "flake.nix",
+                      "line": 10,
+                      "by_module": true
+                    }
+                  ]
+                },
+                {
+                  "name": "orin-b",
+                  "complete": true,
+                  "jetpack_module": {
+                    "file": "flake.nix",
+                    "line": 10
+                  },
+                  "modules": [
+                    "flake.nix",
+                    "common.nix",
+                    "hosts/orin-b/default.nix",
+                    "hosts/orin-a/default.nix"
+                  ],
+                  "overlays": [
+                    {
+                      "overlay": "import ./overlays/tools.nix",
+                      "file": "common.nix",
+                      "line": 1,
+                      "by_module": false
+                    },
+                    {
+                      "overlay": "jetpack.overlays.default",
+                      "file": "flake.nix",
+                      "line": 10,
+                      "by_module": true
+                    },
+                    {
+                      "overlay": "import \"${jetpack}/overlay.nix\"",
+                      "file": "flake.nix",
+                      "line": 10,
+                      "by_module": true
+                    }
+                  ]
+                },
+                {
+                  "name": "builder",
+                  "complete": true,
+                  "jetpack_module": null,
+                  "modules": [
+                    "flake.nix",
+                    "common.nix",
+                    "hosts/builder.nix"
+                  ],
+                  "overlays": [
+                    {
+                      "overlay": "import ./overlays/tools.nix",
+                      "file": "common.nix",
+                      "line": 1,
+                      "by_module": false
+                    }
+                  ]
+                }
+              ]
+            }
+            --- stderr
+        "#]],
+    );
+    // The same fleet gives no finding.
+    let output = flakelint(tmp.path(), &["check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        transcript(tmp.path(), &output)
+    );
+}
+
+#[test]
+fn modules_without_a_flake() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "configuration.nix", "{ }\n");
+    check(
+        tmp.path(),
+        &["modules"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        flakelint: no flake.nix in the current directory or any directory above it
+    "#]],
     );
 }

@@ -372,7 +372,7 @@ pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex
 /// the file's own declarations.
 pub fn option_index_for(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
     match flake_context(db, file.path(db)) {
-        Some(flake) => flake_option_index(db, flake.flake_nix).clone(),
+        Some(_) => configuration_option_index(db, file).clone(),
         None => flakeless_option_index(db, file).clone(),
     }
 }
@@ -470,6 +470,128 @@ fn nix_files_under(db: &dyn Db, dir: &str) -> Vec<SourceFile> {
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The NixOS module graph (`crate::modules`): per-file facts, per-flake configurations, and the
+// graph of each configuration joined from them. Editing a module re-extracts its facts only;
+// the graphs re-run when those facts change.
+
+/// What one module file contributes to the graph: its imports, overlays and `_module.args`.
+#[salsa::tracked(returns(ref))]
+pub fn module_facts(db: &dyn Db, file: SourceFile) -> crate::modules::ModuleFacts {
+    let text = file.text(db);
+    // Most modules neither import nor touch overlays or module arguments: no parse needed.
+    if !["imports", "overlays", "_module"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return crate::modules::ModuleFacts {
+            complete: true,
+            ..Default::default()
+        };
+    }
+    crate::modules::module_facts(&parse_file(db, file).root(), file.path(db))
+}
+
+/// A file's own option declarations under the jetpack namespaces, as a query: the indexes
+/// built from them do not re-run when a file's text changes but its declarations do not.
+#[salsa::tracked(returns(ref))]
+fn file_jetpack_declarations(db: &dyn Db, file: SourceFile) -> Vec<crate::options::OptionDecl> {
+    if !mentions_jetpack_namespace(file.text(db)) {
+        return Vec::new();
+    }
+    jetpack_declarations(db, file)
+}
+
+/// Whether a file declares options under `hardware.nvidia-jetpack` itself.
+#[salsa::tracked]
+pub fn declares_jetpack_options(db: &dyn Db, file: SourceFile) -> bool {
+    mentions_jetpack_namespace(file.text(db))
+        && file_options(db, file)
+            .options
+            .iter()
+            .any(|d| d.path.len() > 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack")
+}
+
+/// The NixOS configurations a `flake.nix` defines, and its own `nixosModules`.
+#[salsa::tracked(returns(ref))]
+pub fn flake_configs(db: &dyn Db, flake_nix: SourceFile) -> crate::modules::FlakeConfigs {
+    // The files it imports are read through queries too: editing one re-runs this.
+    let load = |path: &str| {
+        let files = db.workspace().files(db);
+        let file = if path.ends_with(".nix") {
+            files.get(path)
+        } else {
+            files.get(&paths::join(path, "default.nix"))
+        }
+        .copied()?;
+        Some((file.path(db).to_string(), parse_file(db, file).root()))
+    };
+    crate::modules::flake_configs(&parse_file(db, flake_nix).root(), flake_nix.path(db), &load)
+}
+
+/// Which of a flake's inputs are jetpack-nixos, and which bring unrelated modules only.
+#[salsa::tracked(returns(ref))]
+pub fn flake_input_kinds(db: &dyn Db, flake_nix: SourceFile) -> crate::modules::graph::InputKinds {
+    crate::modules::graph::input_kinds(db, flake_nix)
+}
+
+/// The graph of every configuration of a flake.
+#[salsa::tracked(returns(ref))]
+pub fn flake_graph(db: &dyn Db, flake_nix: SourceFile) -> Vec<crate::modules::graph::ConfigGraph> {
+    crate::modules::graph::flake_graphs(db, flake_nix)
+}
+
+/// The graph of a module that no configuration reaches, judged on its own.
+#[salsa::tracked(returns(ref))]
+pub fn standalone_graph(db: &dyn Db, file: SourceFile) -> crate::modules::graph::ConfigGraph {
+    crate::modules::graph::standalone_graph(db, file)
+}
+
+/// The configurations of its flake that a file belongs to (empty when none reaches it).
+pub fn configurations_of(
+    db: &dyn Db,
+    file: SourceFile,
+) -> Vec<&crate::modules::graph::ConfigGraph> {
+    let path = file.path(db);
+    let Some(flake) = flake_context(db, path) else {
+        return Vec::new();
+    };
+    flake_graph(db, flake.flake_nix)
+        .iter()
+        .filter(|g| g.files.iter().any(|f| f == path))
+        .collect()
+}
+
+/// The option index for a file of a flake: jetpack-nixos's declarations plus those of the
+/// modules of the configurations the file belongs to. A file in no configuration, or in one
+/// whose modules are not all visible, gets every declaration of the flake.
+#[salsa::tracked(returns(ref))]
+fn configuration_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex> {
+    let Some(flake) = flake_context(db, file.path(db)) else {
+        return flakeless_option_index(db, file).clone();
+    };
+    let configs = configurations_of(db, file);
+    if configs.is_empty() || configs.iter().any(|g| !g.complete) {
+        return flake_option_index(db, flake.flake_nix).clone();
+    }
+    let mut files: Vec<&String> = configs.iter().flat_map(|g| &g.files).collect();
+    files.sort();
+    files.dedup();
+    let root = flake.root(db).to_string();
+    let source = db
+        .workspace()
+        .option_sources(db)
+        .get(&root)
+        .cloned()
+        .unwrap_or_else(crate::options::bundled_source);
+    let extra = files
+        .into_iter()
+        .filter_map(|p| file_by_path(db, p))
+        .flat_map(|f| file_jetpack_declarations(db, f).iter().cloned())
+        .collect::<Vec<_>>();
+    Arc::new(OptionIndex::new(&source, extra))
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -494,6 +616,108 @@ mod tests {
         for path in paths {
             let file = file_by_path(&db, path).unwrap();
             let _ = file_diagnostics(&db, file);
+        }
+    }
+
+    /// A fleet: three configurations sharing modules, so that the graph queries all run.
+    fn fleet(host: &mut AnalysisHost) -> Vec<&'static str> {
+        let mut change = Change::default();
+        change.set_file(
+            "/f/flake.nix",
+            r#"{
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = { self, nixpkgs, jetpack, ... }: let base = [ ./common.nix ]; in {
+    nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = base ++ [ jetpack.nixosModules.default ./a.nix ]; };
+    nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = base ++ [ ./b.nix ]; };
+    nixosConfigurations.c = nixpkgs.lib.nixosSystem { modules = base ++ [ ./b.nix ./a.nix ]; };
+  };
+}"#,
+        );
+        change.set_file(
+            "/f/common.nix",
+            "{ imports = [ ./users.nix ]; nixpkgs.overlays = [ (import ./o.nix) ]; }",
+        );
+        change.set_file("/f/users.nix", "{ users.users.me.isNormalUser = true; }");
+        change.set_file("/f/a.nix", "{ hardware.nvidia-jetpack.enable = true; }");
+        change.set_file("/f/b.nix", "{ networking.hostName = \"b\"; }");
+        change.set_file("/f/o.nix", "final: prev: { }");
+        host.apply_change(change);
+        vec![
+            "/f/flake.nix",
+            "/f/common.nix",
+            "/f/users.nix",
+            "/f/a.nix",
+            "/f/b.nix",
+            "/f/o.nix",
+        ]
+    }
+
+    fn id_of(host: &AnalysisHost, path: &str) -> String {
+        let db = host.snapshot();
+        format!("{:?}", file_by_path(&db, path).unwrap().0)
+    }
+
+    #[test]
+    fn editing_one_module_reruns_only_the_graph_queries_that_depend_on_it() {
+        let (mut host, log) = counting_host();
+        let paths = fleet(&mut host);
+        all_diagnostics(&host, &paths);
+        let first = log.lock().unwrap().clone();
+        for name in [
+            "flake_configs",
+            "flake_graph",
+            "module_facts",
+            "configuration_option_index",
+        ] {
+            assert!(
+                first.iter().any(|q| q.starts_with(name)),
+                "{name} never ran: {first:?}"
+            );
+        }
+        log.lock().unwrap().clear();
+
+        // An edit that changes no import and no overlay: only the edited file's queries run;
+        // its facts are equal to before, so no graph is rebuilt.
+        let mut edit = Change::default();
+        edit.set_file(
+            "/f/users.nix",
+            "{ users.users.me.isNormalUser = true; time.timeZone = \"UTC\"; }",
+        );
+        host.apply_change(edit);
+        all_diagnostics(&host, &paths);
+        let ran = log.lock().unwrap().clone();
+        let users = id_of(&host, "/f/users.nix");
+        assert!(ran.iter().any(|q| q.starts_with("module_facts")), "{ran:?}");
+        for query in &ran {
+            assert!(
+                query.ends_with(&format!("({users})")),
+                "a query of another file re-ran: {query} (all: {ran:?})"
+            );
+        }
+        log.lock().unwrap().clear();
+
+        // A new import: the graphs are rebuilt from the facts they have, re-extracting only the
+        // edited module and the file it now reaches; the flake's configurations are not
+        // re-read and no other module is re-parsed.
+        let mut edit = Change::default();
+        edit.set_file("/f/users.nix", "{ imports = [ ./o.nix ]; }");
+        host.apply_change(edit);
+        all_diagnostics(&host, &paths);
+        let ran = log.lock().unwrap().clone();
+        assert!(ran.iter().any(|q| q.starts_with("flake_graph")), "{ran:?}");
+        assert!(
+            !ran.iter().any(|q| q.starts_with("flake_configs")),
+            "{ran:?}"
+        );
+        let o = id_of(&host, "/f/o.nix");
+        for query in ran
+            .iter()
+            .filter(|q| q.starts_with("module_facts") || q.starts_with("parse_file"))
+        {
+            assert!(
+                query.ends_with(&format!("({users})")) || query.ends_with(&format!("({o})")),
+                "another module was re-extracted: {query} (all: {ran:?})"
+            );
         }
     }
 

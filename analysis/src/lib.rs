@@ -16,6 +16,7 @@ pub mod ide;
 pub mod json;
 pub mod lints;
 pub mod lock;
+pub mod modules;
 pub mod options;
 pub mod path_refs;
 pub mod paths;

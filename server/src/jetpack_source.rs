@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use analysis::lock::{attr_str, parse_lock, LockNode};
+use analysis::modules::is_jetpack_repo;
 use analysis::options::extract_tree;
 use analysis::options::index::{OptionSource, SourceKind, SourceOptions};
 use analysis::store_path::source_store_path;
@@ -48,7 +49,7 @@ pub fn resolve_with_store(
     let fork = lock.root_inputs().iter().find_map(|(name, _, _)| {
         let node = lock.node(lock.input_node(&lock.root, name)?)?;
         let ids = node.repo_identities();
-        let is_jetpack = ids.iter().any(|id| id.ends_with("/jetpack-nixos"));
+        let is_jetpack = ids.iter().any(|id| is_jetpack_repo(id));
         let is_upstream = ids.iter().any(|id| id.ends_with("anduril/jetpack-nixos"));
         (is_jetpack && !is_upstream).then(|| ids.first().cloned().unwrap_or_default())
     })?;
@@ -68,10 +69,7 @@ fn from_lock(
         let Some(node) = lock.input_node(&lock.root, name).and_then(|n| lock.node(n)) else {
             continue;
         };
-        let is_jetpack = node
-            .repo_identities()
-            .iter()
-            .any(|id| id.ends_with("anduril/jetpack-nixos") || id.ends_with("/jetpack-nixos"));
+        let is_jetpack = node.repo_identities().iter().any(|id| is_jetpack_repo(id));
         candidates.push((node, is_jetpack));
     }
     // jetpack-nixos itself first, then any other input whose tree turns out to be a fork.

@@ -36,6 +36,13 @@ enum Command {
     /// Show the inputs locked in flake.lock as a tree: locked revisions and dates, follows,
     /// duplicated repositories
     Inputs(InputsArgs),
+    /// List the flake's NixOS configurations: their module files, jetpack-nixos's module and
+    /// the overlays that reach their nixpkgs
+    Modules {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Generate the bundled option index from a jetpack-nixos checkout (for flakelint's
     /// developers: `analysis/src/options/bundled.json`)
     #[command(hide = true)]
@@ -149,6 +156,10 @@ fn main() -> ExitCode {
             };
             with_stdout(|out| flakelint::options_cmd::run(&options, out, &mut std::io::stderr()))
         }
+        Command::Modules { json } => with_stdout(|out| {
+            let args = flakelint::modules_cmd::ModulesArgs { json };
+            flakelint::modules_cmd::run(&args, out, &mut std::io::stderr())
+        }),
         Command::BundleIndex(args) => run_bundle_index(args),
     };
     ExitCode::from(code)

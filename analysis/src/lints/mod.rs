@@ -73,6 +73,10 @@ rules! {
         "a path to a file that git does not track, so the flake cannot see it";
     MissingFile => missing_file, "missing-file", Error,
         "a path to a file or directory that does not exist";
+    DoubleOverlay => double_overlay, "double-overlay", Warning,
+        "the same overlay reaches one configuration's nixpkgs twice";
+    JetpackModuleMissing => jetpack_module_missing, "jetpack-module-missing", Error,
+        "jetpack-nixos options set in a configuration without jetpack-nixos's NixOS module";
     UnknownOption => unknown_option, "unknown-option", Error,
         "a jetpack-nixos option that does not exist";
     RenamedOption => renamed_option, "renamed-option", Warning,
@@ -202,6 +206,8 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             syntax_error::check(&mut ctx);
             missing_file::check(&mut ctx);
             untracked_file::check(&mut ctx);
+            double_overlay::check(&mut ctx);
+            jetpack_module_missing::check(&mut ctx);
             unknown_option::check(&mut ctx);
             renamed_option::check(&mut ctx);
             invalid_option_value::check(&mut ctx);

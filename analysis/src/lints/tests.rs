@@ -131,6 +131,7 @@ fn assert_snapshot(path: &Path, actual: &str) {
 /// Rules whose fix can be checked by running the rule again on the fixed files (the fix of
 /// `missing-follows` also needs a new lock, which only `nix flake lock` writes).
 const SELF_CONTAINED_FIXES: &[Rule] = &[
+    Rule::DoubleOverlay,
     Rule::UnknownOption,
     Rule::RenamedOption,
     Rule::InvalidOptionValue,

@@ -1,0 +1,174 @@
+//! `double-overlay`: the same overlay reaches one configuration's nixpkgs twice.
+
+use std::collections::BTreeMap;
+
+use rnix::SyntaxKind;
+use rowan::{NodeOrToken, TextRange};
+
+use super::{FileKind, LintCtx, Rule};
+use crate::db::{self, Db};
+use crate::diagnostic::Fix;
+use crate::modules::graph::{duplicate_overlays, ConfigGraph, OverlayUse};
+use crate::paths;
+use crate::syntax::{ColumnUnit, LineIndex};
+
+pub(crate) const DOC: &str = r#"# double-overlay
+
+## What it checks
+An overlay that reaches the nixpkgs of one NixOS configuration twice: listed twice in
+`nixpkgs.overlays` (in one list or in two modules of the configuration), listed by you while a
+module already applies it (jetpack-nixos's NixOS module applies `overlays.default`, and with it
+`overlay.nix`, itself), or given both to `import nixpkgs { overlays = ...; }` passed as `pkgs`
+and in `nixpkgs.overlays`. Two entries are the same overlay when they name the same value once
+names are resolved: `jetpack.overlays.default` passed through `specialArgs` is
+`inputs.jetpack.overlays.default`, and a `let`-bound overlay used twice is one overlay. A module
+shared by several configurations is judged in each, and the message names the configurations
+and both places. Overlays written inline are each their own overlay; entries that cannot be
+named statically are not judged. A module that no configuration reaches is judged with what it
+imports.
+
+## Why it matters
+Nixpkgs applies the overlay twice: every package it defines is built on top of its own
+previous definition, which costs evaluation time and can wrap packages twice or rebuild them.
+Recent jetpack-nixos guards `overlays.default` against a second application, but not
+`overlay.nix` imported directly, and older revisions guard nothing.
+
+## Example
+```nix
+nixosConfigurations.orin = nixpkgs.lib.nixosSystem {
+  modules = [
+    jetpack.nixosModules.default
+    { nixpkgs.overlays = [ jetpack.overlays.default ]; }
+  ];
+};
+```
+
+## Fix
+Remove the second listing (offered as a fix when both are in one list). With jetpack-nixos's
+module included, do not list its overlay at all.
+"#;
+
+pub(crate) fn check(ctx: &mut LintCtx) {
+    if !matches!(ctx.kind, FileKind::Nix | FileKind::FlakeNix) || !ctx.text.contains("overlays") {
+        return;
+    }
+    let configs = db::configurations_of(ctx.db, ctx.file);
+    let graphs: Vec<&ConfigGraph> = if configs.is_empty() {
+        vec![db::standalone_graph(ctx.db, ctx.file)]
+    } else {
+        configs
+    };
+    let base = match ctx.flake() {
+        Some(flake) => flake.root(ctx.db).to_string(),
+        None => paths::parent(ctx.path).to_string(),
+    };
+    // One finding per place and explanation, naming every configuration it holds in.
+    let mut found: BTreeMap<(u32, u32, String), Finding> = BTreeMap::new();
+    for graph in graphs {
+        for (here, other) in duplicate_overlays(graph) {
+            if here.file != ctx.path {
+                continue;
+            }
+            let what = explain(ctx.db, &base, &entry_text(ctx.text, here.range), here, other);
+            let entry = found
+                .entry((here.range.start().into(), here.range.end().into(), what))
+                .or_insert_with(|| (Vec::new(), removal(ctx, here, other)));
+            entry.0.extend(graph.name.clone());
+        }
+    }
+    for ((start, end, what), (names, fix)) in found {
+        let range = TextRange::new(start.into(), end.into());
+        let message = match names.as_slice() {
+            [] => what.replacen("{in}", "", 1),
+            [one] => what.replacen("{in}", &format!(" in configuration `{one}`"), 1),
+            many => {
+                let list: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+                what.replacen("{in}", &format!(" in configurations {}", list.join(", ")), 1)
+            }
+        };
+        ctx.report(Rule::DoubleOverlay, range, message, fix);
+    }
+}
+
+/// The configurations a finding holds in, and its fix.
+type Finding = (Vec<String>, Option<Fix>);
+
+/// Removing the second listing when the first is earlier in the same list: the list keeps the
+/// overlay once, whichever configuration the file is in.
+fn removal(ctx: &LintCtx, here: &OverlayUse, other: &OverlayUse) -> Option<Fix> {
+    if other.by_module || other.file != here.file {
+        return None;
+    }
+    let root = ctx.parsed().root();
+    let mut node = match root.covering_element(here.range) {
+        NodeOrToken::Node(n) => n,
+        NodeOrToken::Token(t) => t.parent()?,
+    };
+    while node.parent().map(|p| p.kind()) != Some(SyntaxKind::NODE_LIST) {
+        node = node.parent()?;
+    }
+    if node.text_range() != here.range {
+        return None;
+    }
+    let list = node.parent()?;
+    let items: Vec<_> = list.children().collect();
+    let index = items.iter().position(|n| n.text_range() == here.range)?;
+    if !items[..index].iter().any(|n| n.text_range() == other.range) {
+        return None;
+    }
+    let start = items[index - 1].text_range().end();
+    Some(Fix::replace(
+        "remove the second listing",
+        ctx.path,
+        TextRange::new(start, here.range.end()),
+        "",
+    ))
+}
+
+/// The entry as written, on one line and short.
+fn entry_text(text: &str, range: TextRange) -> String {
+    let written = text.get(usize::from(range.start())..usize::from(range.end())).unwrap_or("");
+    let one_line = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}...", one_line.chars().take(57).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &OverlayUse) -> String {
+    let (a, b) = (position(db, &here.file, here.range), position(db, &other.file, other.range));
+    // Two places on one line are told apart by their columns.
+    let with_col = here.file == other.file && a.0 == b.0;
+    let at = |u: &OverlayUse, (line, col): (u32, u32)| {
+        let rel = paths::strip_dir(&u.file, base).filter(|r| !r.is_empty()).unwrap_or(&u.file);
+        if with_col {
+            format!("{rel}:{line}:{col}")
+        } else {
+            format!("{rel}:{line}")
+        }
+    };
+    let (here_at, other_at) = (at(here, a), at(other, b));
+    if other.by_module {
+        format!(
+            "overlay `{}` reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
+            written, here_at, other_at
+        )
+    } else {
+        format!(
+            "overlay `{}` reaches nixpkgs twice{{in}}: at {} and at {}",
+            written, here_at, other_at
+        )
+    }
+}
+
+/// The 1-based line and column of a place in a file of the workspace.
+fn position(db: &dyn Db, file: &str, range: TextRange) -> (u32, u32) {
+    db::file_by_path(db, file)
+        .map(|f| {
+            let text = f.text(db);
+            let lc = LineIndex::new(text).line_col(text, range.start(), ColumnUnit::Char);
+            (lc.line + 1, lc.col + 1)
+        })
+        .unwrap_or((0, 0))
+}
