@@ -40,6 +40,8 @@ enum Command {
     /// developers: `analysis/src/options/bundled.json`)
     #[command(hide = true)]
     BundleIndex(BundleIndexArgs),
+    /// Run the language server over stdin/stdout (for editors)
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -150,6 +152,7 @@ fn main() -> ExitCode {
             with_stdout(|out| flakelint::options_cmd::run(&options, out, &mut std::io::stderr()))
         }
         Command::BundleIndex(args) => run_bundle_index(args),
+        Command::Lsp => flakelint::lsp::run() as u8,
     };
     ExitCode::from(code)
 }
