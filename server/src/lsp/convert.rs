@@ -230,9 +230,9 @@ mod tests {
         // "é" is 2 bytes and 1 UTF-16 unit; "𝄞" is 4 bytes and 2 UTF-16 units.
         let text = "a = \"é𝄞\";\nb";
         let after = |unit, col| edit(text, unit, change(Some(((0, col), (0, col))), "X"));
-        assert_eq!(after(ColumnUnit::Utf16, 6), "a = \"é𝄞X\";\nb");
+        assert_eq!(after(ColumnUnit::Utf16, 8), "a = \"é𝄞X\";\nb");
         assert_eq!(after(ColumnUnit::Utf8, 11), "a = \"é𝄞X\";\nb");
-        assert_eq!(after(ColumnUnit::Char, 6), "a = \"é𝄞\"X;\nb");
+        assert_eq!(after(ColumnUnit::Char, 7), "a = \"é𝄞X\";\nb");
     }
 
     #[test]
