@@ -3,6 +3,17 @@
 //! and from the client's encoding. Nothing here does IO: what the editor needs from the outside
 //! world (the current time for ages) is passed in.
 
+mod completion;
+mod context;
+mod definition;
+mod hover;
+mod inlay_hints;
+mod options;
+mod symbols;
+mod target;
+#[cfg(test)]
+mod tests;
+
 use rowan::{TextRange, TextSize};
 
 use crate::db::{Db, SourceFile};
@@ -40,8 +51,8 @@ pub struct CompletionItem {
 }
 
 /// Completion items at `offset` (the cursor), best first.
-pub fn completion(_db: &dyn Db, _file: SourceFile, _offset: TextSize) -> Vec<CompletionItem> {
-    Vec::new()
+pub fn completion(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<CompletionItem> {
+    completion::completion(db, file, offset)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +62,8 @@ pub struct Hover {
     pub markdown: String,
 }
 
-pub fn hover(_db: &dyn Db, _file: SourceFile, _offset: TextSize) -> Option<Hover> {
-    None
+pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
+    hover::hover(db, file, offset)
 }
 
 /// Where a definition lives. `path` may be a file outside the workspace (the jetpack-nixos
@@ -63,8 +74,8 @@ pub struct NavTarget {
     pub range: TextRange,
 }
 
-pub fn definition(_db: &dyn Db, _file: SourceFile, _offset: TextSize) -> Vec<NavTarget> {
-    Vec::new()
+pub fn definition(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<NavTarget> {
+    definition::definition(db, file, offset)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,8 +100,8 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-pub fn document_symbols(_db: &dyn Db, _file: SourceFile) -> Vec<Symbol> {
-    Vec::new()
+pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
+    symbols::document_symbols(db, file)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +114,6 @@ pub struct InlayHint {
 
 /// Inlay hints for `flake.nix`: each input's locked short revision and age. `now_unix` is the
 /// current time in seconds since the epoch, for the age.
-pub fn inlay_hints(_db: &dyn Db, _file: SourceFile, _now_unix: i64) -> Vec<InlayHint> {
-    Vec::new()
+pub fn inlay_hints(db: &dyn Db, file: SourceFile, now_unix: i64) -> Vec<InlayHint> {
+    inlay_hints::inlay_hints(db, file, now_unix)
 }

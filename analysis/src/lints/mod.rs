@@ -10,7 +10,7 @@ use crate::paths;
 use crate::syntax::Parsed;
 
 mod options_common;
-mod outputs_common;
+pub(crate) mod outputs_common;
 mod suppression;
 
 macro_rules! rules {
