@@ -33,9 +33,9 @@ local function run()
   say("initialized")
 
   -- The example deliberately imports a file that does not exist.
-  local function diagnostic_with(code)
+  local function diagnostic_with(code, lnum)
     for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-      if d.code == code and d.source == "flakelint" then
+      if d.code == code and d.source == "flakelint" and (lnum == nil or d.lnum == lnum) then
         return d
       end
     end
@@ -76,10 +76,11 @@ local function run()
 
   -- Finish the line with a misspelt option: the server reports it.
   vim.api.nvim_buf_set_lines(bufnr, row, row + 1, false, { '  hardware.nvidia-jetpack.carierBoard = "devkit";' })
-  assert(vim.wait(20000, function() return diagnostic_with("unknown-option") ~= nil end, 20),
+  -- (While the line was unfinished, it ran into the next one: that finding goes away.)
+  assert(vim.wait(20000, function() return diagnostic_with("unknown-option", row) ~= nil end, 20),
     "no unknown-option diagnostic for the typo: " .. vim.inspect(vim.diagnostic.get(bufnr)))
-  local d = diagnostic_with("unknown-option")
-  assert(d.lnum == row, "the diagnostic is on line " .. d.lnum .. ", not " .. row)
+  local d = diagnostic_with("unknown-option", row)
+  assert(d.message:find("carierBoard", 1, true), "the message does not name the typo: " .. d.message)
   say("unknown-option reported: " .. d.message)
 
   vim.lsp.stop_client(client_id)
