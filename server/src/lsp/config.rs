@@ -58,6 +58,10 @@ pub fn parse(value: &Value) -> (EditorSettings, Vec<String>) {
 }
 
 fn parse_rules(value: &Value, settings: &mut EditorSettings, problems: &mut Vec<String>) {
+    // An empty Lua table (Neovim) arrives as `[]`.
+    if value.as_array().is_some_and(Vec::is_empty) || value.is_null() {
+        return;
+    }
     let Some(rules) = value.as_object() else {
         problems.push("`rules` takes an object such as {\"unknown-output\": \"off\"}".into());
         return;
@@ -131,6 +135,8 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.levels.get(&Rule::UnknownOutput), Some(&Level::Off));
         assert_eq!(a.jetpack_source.as_deref(), Some("../jp"));
+        let (_, problems) = parse(&serde_json::json!({"rules": [], "jetpack": []}));
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]
