@@ -680,7 +680,7 @@ fn torture_random_edits_and_requests() {
         "textDocument/inlayHint",
         "textDocument/codeAction",
     ];
-    for step in 0..3000 {
+    for step in 0..5000 {
         let which = rng.below(paths.len() as u64) as usize;
         let doc_uri = uri(&paths[which]);
         let lines = texts[which].matches('\n').count() as u64 + 1;
@@ -794,7 +794,71 @@ fn torture_random_edits_and_requests() {
             path.display()
         );
     }
+    // The diagnostics after all those edits are those of a fresh server given the final texts
+    // (whatever the edits did to the parse along the way).
+    const LAST: i32 = 1_000_000;
+    let settled = |client: &mut Client, path: &Path, version: i32| {
+        let target = uri(path);
+        let deadline = Instant::now() + TIMEOUT;
+        let mut found = None;
+        while Instant::now() < deadline {
+            let Some(m) = client
+                .backlog
+                .pop_front()
+                .or_else(|| client.next_message(deadline))
+            else {
+                break;
+            };
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == target.as_str()
+                && m["params"]["version"] == version
+            {
+                found = Some(m["params"]["diagnostics"].clone());
+                break;
+            }
+        }
+        found.unwrap_or_else(|| panic!("no diagnostics for version {version} of {target}"))
+    };
+    let mut after_edits = Vec::new();
+    for path in &paths {
+        client.notify(
+            "textDocument/didChange",
+            change(
+                &uri(path),
+                LAST,
+                json!([{"range": range(0, 0, 0, 0), "text": ""}]),
+            ),
+        );
+        after_edits.push(settled(&mut client, path, LAST));
+    }
     client.shutdown();
+    let mut fresh = Client::start();
+    fresh.initialize(&dir, json!({}), Value::Null);
+    for (path, text) in paths.iter().zip(&texts) {
+        fresh.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": "nix", "version": 1, "text": text}}),
+        );
+    }
+    // Once all are open (each one's diagnostics can depend on the others).
+    for (path, expected) in paths.iter().zip(&after_edits) {
+        fresh.notify(
+            "textDocument/didChange",
+            change(
+                &uri(path),
+                LAST,
+                json!([{"range": range(0, 0, 0, 0), "text": ""}]),
+            ),
+        );
+        let got = settled(&mut fresh, path, LAST);
+        assert_eq!(
+            &got,
+            expected,
+            "diagnostics of {} (seed {seed})",
+            path.display()
+        );
+    }
+    fresh.shutdown();
 }
 
 /// The headless Neovim session of `tests/nvim/test.lua` (Debian's neovim 0.7.2 is enough):
