@@ -141,6 +141,14 @@ fn diagnostics_and_quick_fixes_over_utf16() {
         json!([{"range": range(28, 13, 28, 26), "newText": "aarch64-linux"}])
     );
 
+    // Asked only for other kinds of action: none.
+    let none = client.ok(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&flake)}, "range": range(28, 15, 28, 15),
+               "context": {"diagnostics": [], "only": ["source.organizeImports"]}}),
+    );
+    assert_eq!(none, json!([]));
+
     // The missing-follows fix inserts a line in the inputs.
     let actions = client.ok(
         "textDocument/codeAction",
@@ -376,6 +384,12 @@ fn configuration_from_the_editor_and_flakelint_toml() {
     assert_eq!(codes(&d), ["deprecated-output", "missing-follows"]);
     assert_eq!(find(&d, "missing-follows")["severity"], 1);
 
+    // `settings: null` (a client that expects to be asked) keeps the settings.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+
     // A flakelint.toml written on disk wins over the editor, noticed on the next change.
     fs::write(
         dir.join("flakelint.toml"),
@@ -392,6 +406,11 @@ fn configuration_from_the_editor_and_flakelint_toml() {
     );
     let d = client.diagnostics_until(&flake, has_code("invalid-system"));
     assert_eq!(find(&d, "invalid-system")["severity"], 3);
+    assert_eq!(
+        find(&d, "missing-follows")["severity"],
+        1,
+        "the editor's level stays"
+    );
     client.shutdown();
 }
 

@@ -481,6 +481,17 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
+        // A client asking only for other kinds (`source.organizeImports`) gets none.
+        if let Some(only) = &params.context.only {
+            let quickfix = lsp::CodeActionKind::QUICKFIX;
+            let quickfix = quickfix.as_str();
+            if !only
+                .iter()
+                .any(|k| quickfix.starts_with(k.as_str()) || k.as_str().is_empty())
+            {
+                return Ok(Some(Vec::new()));
+            }
+        }
         self.read(&params.text_document.uri, move |snap, file, lines| {
             let wanted = lines.range_offsets(params.range);
             let mut actions = Vec::new();

@@ -257,7 +257,11 @@ impl Owner {
             }
             Msg::Close { uri } => self.close(uri),
             Msg::Configuration(value) => {
-                self.set_settings(&value);
+                // `null` (clients that expect the server to pull settings) keeps what the
+                // server has.
+                if !value.is_null() {
+                    self.set_settings(&value);
+                }
                 self.reload();
                 self.schedule(Duration::ZERO);
             }
