@@ -126,12 +126,42 @@ fn percentiles(host: &AnalysisHost, offsets: &[TextSize]) {
     println!();
 }
 
+/// The first completion after an edit elsewhere in the file: what the editor waits for while
+/// typing, including the reparse and whatever else the edit invalidates (this is where the
+/// incremental reparse of the language server matters; the requests above reuse the parse).
+fn after_edit(text: &str, offsets: &[TextSize]) {
+    let mut host = host(text);
+    let mut times = Vec::new();
+    for round in 0..30 {
+        // An edit inside a string near the top, of the same length, so the cursor offsets
+        // stay valid.
+        let level = if round % 2 == 0 { "warn" } else { "info" };
+        let edited = text.replacen("level = \"info\"", &format!("level = \"{level}\""), 1);
+        let mut change = Change::default();
+        change.set_file("/w/configuration.nix", edited);
+        host.apply_change(change);
+        let db = host.snapshot();
+        let f = file(&db);
+        let start = Instant::now();
+        let items = ide::completion(&db, f, offsets[1]);
+        times.push(start.elapsed());
+        std::hint::black_box(items);
+    }
+    times.sort();
+    println!(
+        "{:<40} {:>6} {:>10.1?} {:>10} {:>10.1?}\n",
+        "completion/first_after_an_edit (30)", "", times[15], "", times[29]
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let (text, offsets) = configuration();
     let lines = text.lines().count();
     assert!((LINES..LINES + 12).contains(&lines), "{lines} lines");
+    println!("\nconfiguration.nix: {lines} lines, {} bytes", text.len());
     let host = host(&text);
     percentiles(&host, &offsets);
+    after_edit(&text, &offsets);
     let db = host.snapshot();
     let f = file(&db);
     for (name, offset, request) in cases(&offsets) {

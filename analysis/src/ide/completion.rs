@@ -6,8 +6,8 @@ use rowan::ast::AstNode;
 use rowan::{TextRange, TextSize};
 
 use super::context::{
-    attrset_after, binding_of_value, checked_offset, dotted_key_before, is_ident_byte, option_path,
-    place_of, range, significant_token_before, string_at, word_range, Place,
+    attrset_for_key, binding_of_value, checked_offset, dotted_key_before, is_ident_byte,
+    option_path, place_of, range, significant_token_before, string_at, word_range, Place,
 };
 use super::options::{children, detail, documentation, key_text, nix_string};
 use super::{CompletionItem, CompletionKind};
@@ -74,6 +74,14 @@ impl Ctx<'_> {
         let Some(anchor) = significant_token_before(self.root, key_start) else {
             return Vec::new();
         };
+        // `config.hardware.nvidia-jetpack.enable` read in an expression of a module.
+        let in_expression = !matches!(
+            anchor.kind(),
+            SyntaxKind::TOKEN_L_BRACE | SyntaxKind::TOKEN_SEMICOLON
+        );
+        if in_expression && key.first().is_some_and(|k| k == "config") && !self.is_flake_nix() {
+            return self.option_segments(&key[1..], word);
+        }
         if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
             if !key.is_empty() {
                 return Vec::new();
@@ -84,7 +92,7 @@ impl Ctx<'_> {
             };
             return self.values(&set, &key, word, false);
         }
-        let Some(set) = attrset_after(&anchor) else {
+        let Some(set) = attrset_for_key(self.root, self.text, key_start) else {
             return Vec::new();
         };
         let Some(place) = place_of(&set, self.path()) else {
@@ -95,6 +103,13 @@ impl Ctx<'_> {
         }
         match place {
             Place::Outputs { path, per_system } => self.outputs(&path, per_system, &key, word),
+            Place::FlakeParts(mut path) => {
+                path.extend(key);
+                match path.split_first() {
+                    Some((flake, rest)) if flake == "flake" => self.outputs(rest, false, &[], word),
+                    _ => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         }
     }
@@ -115,14 +130,14 @@ impl Ctx<'_> {
             }
             let (mut key, start) = dotted_key_before(self.text, q);
             key.push(seg.to_string());
-            let set = attrset_after(&significant_token_before(self.root, start)?)?;
+            let set = attrset_for_key(self.root, self.text, start)?;
             return Some((set, key));
         } else {
             return None;
         };
         let (mut key, start) = dotted_key_before(self.text, last);
         key.push(last_segment);
-        let set = attrset_after(&significant_token_before(self.root, start)?)?;
+        let set = attrset_for_key(self.root, self.text, start)?;
         Some((set, key))
     }
 
@@ -249,7 +264,10 @@ impl Ctx<'_> {
                 kind,
                 replace,
                 insert: key_text(name),
-                detail: None,
+                detail: (kind == CompletionKind::Output
+                    && !per_system
+                    && PER_SYSTEM_OUTPUTS.contains(name))
+                .then(|| "per system".to_string()),
                 documentation: None,
             })
             .collect()
@@ -280,10 +298,17 @@ impl Ctx<'_> {
         let by_tree = || binding_of_value(&priority_wrapper(string).unwrap_or(string.clone()));
         if let Some((key, set)) = by_text.or_else(by_tree) {
             let last = key.last().map(String::as_str).unwrap_or("");
-            if self.is_flake_nix() && last == "follows" {
+            // `follows` and `url` of the inputs (not a `fetchurl { url = ...; }` in outputs).
+            let in_inputs = || match place_of(&set, self.path()) {
+                Some(Place::FlakeTop(top)) => {
+                    top.first().or(key.first()).is_some_and(|k| k == "inputs")
+                }
+                _ => false,
+            };
+            if self.is_flake_nix() && last == "follows" && in_inputs() {
                 return self.input_names(replace);
             }
-            if self.is_flake_nix() && last == "url" {
+            if self.is_flake_nix() && last == "url" && in_inputs() {
                 return url_schemes(content, replace);
             }
             if matches!(

@@ -39,6 +39,8 @@ pub(crate) enum Place {
     Outputs { path: Vec<String>, per_system: bool },
     /// The top-level attrset of `flake.nix`, with the path below it (`inputs`, `jetpack`).
     FlakeTop(Vec<String>),
+    /// The module flake-parts' `mkFlake` takes, with the path below it (`flake` holds outputs).
+    FlakeParts(Vec<String>),
 }
 
 /// Whether a byte can be part of a Nix identifier.
@@ -151,7 +153,12 @@ pub(crate) fn significant_token_before(root: &SyntaxNode, offset: usize) -> Opti
 pub(crate) fn attrset_after(anchor: &SyntaxToken) -> Option<SyntaxNode> {
     let parent = anchor.parent()?;
     match anchor.kind() {
-        TOKEN_L_BRACE => (parent.kind() == NODE_ATTR_SET).then_some(parent),
+        TOKEN_L_BRACE => match parent.kind() {
+            NODE_ATTR_SET => Some(parent),
+            // `{ som }` being typed parses as the pattern of a function without its `:`.
+            NODE_PATTERN => parent.parent().filter(is_colonless_lambda),
+            _ => None,
+        },
         TOKEN_SEMICOLON => {
             if !matches!(
                 parent.kind(),
@@ -166,6 +173,51 @@ pub(crate) fn attrset_after(anchor: &SyntaxToken) -> Option<SyntaxNode> {
         }
         _ => None,
     }
+}
+
+/// The attrset a key starting at `key_start` is written in: the one after its anchor (see
+/// [`attrset_after`]), or, for a key on a line of its own after a binding that lacks its `;`
+/// (mid-edit), the innermost attrset around it with no list, `let` or string in between.
+pub(crate) fn attrset_for_key(
+    root: &SyntaxNode,
+    text: &str,
+    key_start: usize,
+) -> Option<SyntaxNode> {
+    let anchor = significant_token_before(root, key_start)?;
+    if let Some(set) = attrset_after(&anchor) {
+        return Some(set);
+    }
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let own_line = text[line_start..key_start].trim().is_empty();
+    if !own_line
+        || matches!(
+            anchor.kind(),
+            TOKEN_ASSIGN | TOKEN_DOT | TOKEN_COLON | TOKEN_L_BRACK
+        )
+    {
+        return None;
+    }
+    let at = TextSize::from(key_start as u32);
+    for node in anchor.parent_ancestors() {
+        let range = node.text_range();
+        // Nodes that end before the key (the string without its `;`) do not hold it.
+        if range.end() < at {
+            continue;
+        }
+        match node.kind() {
+            NODE_ATTR_SET => {
+                let opened = node
+                    .first_token()
+                    .is_some_and(|t| t.kind() == TOKEN_L_BRACE || t.kind() == TOKEN_REC);
+                return opened.then_some(node);
+            }
+            NODE_LIST | NODE_LET_IN | NODE_PATTERN | NODE_STRING | NODE_INTERPOL | NODE_PAREN => {
+                return None
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The static key of a binding.
@@ -192,18 +244,24 @@ fn call_with_argument(apply: &SyntaxNode, child: &SyntaxNode) -> Option<String> 
     function_name(&applied_function(&apply)?)
 }
 
-/// Whether an expression is a function (through parentheses).
+/// Whether an expression is a function (through parentheses); not `{ word }` mid-edit, which
+/// rnix reads as a function's pattern without the `:`.
 fn is_lambda(node: &SyntaxNode) -> bool {
     ast::Expr::cast(node.clone())
         .map(crate::syntax::unparen)
-        .is_some_and(|e| matches!(e, ast::Expr::Lambda(_)))
+        .is_some_and(|e| matches!(&e, ast::Expr::Lambda(l) if !is_colonless_lambda(l.syntax())))
+}
+
+/// A "function" that is really an attrset being typed: `{ som }` has no `:` after it.
+fn is_colonless_lambda(node: &SyntaxNode) -> bool {
+    node.kind() == NODE_LAMBDA && !node.children_with_tokens().any(|c| c.kind() == TOKEN_COLON)
 }
 
 /// Whether a lambda looks like a NixOS module (`{ config, lib, ... }: ...`).
 fn is_module_lambda(lambda: &SyntaxNode) -> bool {
     let lambda = ast::Expr::cast(lambda.clone()).map(crate::syntax::unparen);
     let Some(ast::Param::Pattern(pattern)) = (match lambda {
-        Some(ast::Expr::Lambda(l)) => l.param(),
+        Some(ast::Expr::Lambda(l)) if !is_colonless_lambda(l.syntax()) => l.param(),
         _ => None,
     }) else {
         return false;
@@ -280,6 +338,8 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
                         path,
                         per_system: true,
                     });
+                } else if name == "mkFlake" {
+                    return Some(Place::FlakeParts(rev_path.into_iter().rev().collect()));
                 } else {
                     return None;
                 }
@@ -404,6 +464,21 @@ pub(crate) fn option_path(place: &Place, key: &[String]) -> Option<Vec<String>> 
 pub(crate) fn string_at(root: &SyntaxNode, offset: usize) -> Option<(SyntaxNode, usize)> {
     let at = TextSize::from(offset as u32);
     let token = token_at_offset(root, at).left_biased()?;
+    // An unterminated string that rnix could not place is an opening quote in an error node.
+    let opening = match token.kind() {
+        TOKEN_STRING_START => Some(token.clone()),
+        TOKEN_ERROR => token
+            .prev_token()
+            .filter(|t| t.kind() == TOKEN_STRING_START),
+        _ => None,
+    };
+    if let Some(opening) = opening.filter(|t| t.text() == "\"") {
+        let parent = opening.parent()?;
+        if parent.kind() == NODE_ERROR {
+            let content_start = usize::from(opening.text_range().end());
+            return (offset >= content_start).then_some((parent, content_start));
+        }
+    }
     let string = token
         .parent_ancestors()
         .take(3)

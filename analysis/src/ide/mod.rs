@@ -18,6 +18,11 @@ use rowan::{TextRange, TextSize};
 
 use crate::db::{Db, SourceFile};
 
+/// Only Nix files have these features (a `flake.lock` is a `SourceFile` too).
+fn is_nix(db: &dyn Db, file: SourceFile) -> bool {
+    file.path(db).ends_with(".nix")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
     /// A full option path segment that is an option (a leaf).
@@ -52,6 +57,9 @@ pub struct CompletionItem {
 
 /// Completion items at `offset` (the cursor), best first.
 pub fn completion(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<CompletionItem> {
+    if !is_nix(db, file) {
+        return Vec::new();
+    }
     completion::completion(db, file, offset)
 }
 
@@ -63,11 +71,15 @@ pub struct Hover {
 }
 
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
+    if !is_nix(db, file) {
+        return None;
+    }
     hover::hover(db, file, offset)
 }
 
 /// Where a definition lives. `path` may be a file outside the workspace (the jetpack-nixos
-/// source); `range` is in bytes of that file's text, empty at 0 for "the file itself".
+/// source); `range` is in bytes of that file's text, empty at 0 for "the file itself". Options
+/// of the bundled index have no target (its files are not on this machine).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavTarget {
     pub path: String,
@@ -75,6 +87,9 @@ pub struct NavTarget {
 }
 
 pub fn definition(db: &dyn Db, file: SourceFile, offset: TextSize) -> Vec<NavTarget> {
+    if !is_nix(db, file) {
+        return Vec::new();
+    }
     definition::definition(db, file, offset)
 }
 
@@ -108,6 +123,7 @@ pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
 pub struct InlayHint {
     /// Where the hint is shown (after an input's URL string).
     pub offset: TextSize,
+    /// `a1b2c3d · 3 months ago`, without leading space (the client pads it).
     pub label: String,
     pub tooltip: Option<String>,
 }

@@ -160,10 +160,22 @@ pub(crate) fn target_at(db: &dyn Db, file: SourceFile, offset: TextSize) -> Opti
         .take(2)
         .find(|n| n.kind() == NODE_STRING)?;
     let (key, set) = binding_of_value(&string)?;
+    let place = place_of(&set, path)?;
+    // An input's URL: the input itself.
+    if key.last().map(String::as_str) == Some("url") {
+        let Place::FlakeTop(mut full) = place else {
+            return None;
+        };
+        full.extend(key[..key.len() - 1].iter().cloned());
+        return Some(Target::Input {
+            path: input_path(&full)?,
+            range: string.text_range(),
+            flake,
+        });
+    }
     if key.last().map(String::as_str) != Some("follows") {
         return None;
     }
-    place_of(&set, path)?;
     let value = static_string(&ast::Str::cast(string.clone())?)?;
     if value.is_empty() {
         return None;

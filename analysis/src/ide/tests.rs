@@ -212,6 +212,12 @@ fn completion_in_every_attrset_form() {
         "{\n  hardware.nvidia-jetpack = { enable = true;\n  $0 };\n}\n",
         // an inline module of `imports`
         "{\n  imports = [ ({ lib, ... }: { hardware.nvidia-jetpack.$0 }) ];\n}\n",
+        // `{ word }` alone reads as a function's pattern
+        "{\n  hardware.nvidia-jetpack = { so$0 };\n}\n",
+        "{\n  hardware.nvidia-jetpack = {\n    ma$0\n  };\n}\n",
+        // after a binding that lacks its `;`
+        "{\n  networking.hostName = \"orin\"\n  hardware.nvidia-jetpack.$0\n}\n",
+        "{\n  hardware.nvidia-jetpack = {\n    enable = true\n    $0\n  };\n}\n",
         // an `if` inside `mkMerge`
         "{ lib, cond, ... }:\n{\n  config = lib.mkMerge [ (if cond then { hardware.nvidia-jetpack = { $0 }; } else { }) ];\n}\n",
     ];
@@ -245,6 +251,18 @@ fn completion_below_the_top_level() {
             Option fuselevel ""->"fuselevel" | string (default: "fuselevel_production")
             Option ramcode ""->"ramcode" | null or string (default: null)
         "#]],
+    );
+}
+
+#[test]
+fn completion_of_options_read_through_config() {
+    assert_eq!(
+        labels("{ config, lib, ... }: {\n  x = lib.mkIf config.hardware.nvidia-jetpack.$0\n}\n"),
+        TOP_LEVEL
+    );
+    assert_eq!(
+        labels("{ config, ... }: {\n  x = config.services.nvpmodel.pro$0;\n}\n"),
+        ["configFile", "enable", "profileNumber"]
     );
 }
 
@@ -327,6 +345,11 @@ fn completion_of_values() {
             Value true ""->"true" | hardware.nvidia-jetpack.enable
             Value false ""->"false" | hardware.nvidia-jetpack.enable
         "#]],
+    );
+    // After a binding without its `;`.
+    assert_eq!(
+        labels("{\n  networking.hostName = \"orin\"\n  services.nvfancontrol.enable = $0\n}\n"),
+        ["true", "false"]
     );
     check_completion(
         "{\n  services.nvfancontrol = { enable = t$0; };\n}\n",
@@ -424,6 +447,19 @@ fn out_of_range_offsets_give_nothing() {
         assert!(super::hover(db, file, offset).is_none());
         assert!(super::definition(db, file, offset).is_empty());
     }
+    // A lock file is not Nix.
+    let lock = load(&FLAKE.replace(
+        "#- /f/flake.lock @example/flake.lock",
+        "#- /f/flake.lock @example/flake.lock\n#- /f/other.nix",
+    ));
+    let lock_file = crate::db::file_by_path(lock.host.db(), "/f/flake.lock").unwrap();
+    for o in [0, 10, 100] {
+        let offset = TextSize::from(o);
+        assert!(super::completion(lock.host.db(), lock_file, offset).is_empty());
+        assert!(super::hover(lock.host.db(), lock_file, offset).is_none());
+    }
+    assert!(super::document_symbols(lock.host.db(), lock_file).is_empty());
+    assert!(super::inlay_hints(lock.host.db(), lock_file, 0).is_empty());
     // The very end is a valid place.
     let _ = super::completion(db, file, len);
 }
@@ -452,6 +488,21 @@ fn completion_in_flake_modules() {
 }
 "#;
     assert_eq!(labels(module), TOP_LEVEL);
+    // Values and hover there too.
+    let value = inline.replace("nvidia-jetpack.$0", "nvidia-jetpack.super = $0");
+    assert_eq!(labels(&value), ["true", "false"]);
+    let hover = inline.replace("nvidia-jetpack.$0", "nvidia-jetpack.su$0per = true;");
+    expect![[r#"
+        "hardware.nvidia-jetpack.super"
+        **hardware.nvidia-jetpack.super**
+
+        *Type:* boolean
+
+        *Default:* `false`
+
+        *Declared in* `modules/default.nix:93` of jetpack-nixos 4d857d6 (bundled index)
+    "#]]
+    .assert_eq(&hover_text(&load(&hover)));
 }
 
 const FLAKE: &str = r#"#- /f/flake.nix
@@ -487,24 +538,24 @@ fn completion_of_output_names() {
             "  outputs = { self, nixpkgs, jetpack, flake-utils, ... }: {\n    $0\n",
         ),
         expect![[r#"
-            Output apps ""->"apps"
-            Output bundlers ""->"bundlers"
-            Output checks ""->"checks"
+            Output apps ""->"apps" | per system
+            Output bundlers ""->"bundlers" | per system
+            Output checks ""->"checks" | per system
             Output darwinConfigurations ""->"darwinConfigurations"
             Output darwinModules ""->"darwinModules"
-            Output devShells ""->"devShells"
+            Output devShells ""->"devShells" | per system
             Output flakeModules ""->"flakeModules"
-            Output formatter ""->"formatter"
+            Output formatter ""->"formatter" | per system
             Output homeConfigurations ""->"homeConfigurations"
             Output homeManagerModules ""->"homeManagerModules"
             Output homeModules ""->"homeModules"
             Output hydraJobs ""->"hydraJobs"
-            Output legacyPackages ""->"legacyPackages"
+            Output legacyPackages ""->"legacyPackages" | per system
             Output lib ""->"lib"
             Output nixosConfigurations ""->"nixosConfigurations"
             Output nixosModules ""->"nixosModules"
             Output overlays ""->"overlays"
-            Output packages ""->"packages"
+            Output packages ""->"packages" | per system
             Output schemas ""->"schemas"
             Output templates ""->"templates"
             Output flakeModule ""->"flakeModule"
@@ -528,6 +579,16 @@ fn completion_of_output_names() {
     });
 }
 "#;
+    // flake-parts: `flake = { ... }` holds outputs, `perSystem` per-system ones.
+    let parts = "#- /f/flake.nix\n{ outputs = inputs: inputs.parts.lib.mkFlake { inherit inputs; } {\n  flake = { nixosConf$0 };\n}; }\n";
+    assert!(labels(parts).contains(&"nixosConfigurations".to_string()));
+    let parts_dotted = parts.replace("flake = { nixosConf$0 };", "flake.nixosConf$0");
+    assert!(labels(&parts_dotted).contains(&"nixosConfigurations".to_string()));
+    let per = parts.replace(
+        "flake = { nixosConf$0 };",
+        "perSystem = { pkgs, ... }: { $0 };",
+    );
+    assert_eq!(labels(&per).len(), 7);
     check_completion(
         per_system,
         expect![[r#"
@@ -695,6 +756,12 @@ fn completion_of_url_schemes() {
             UrlScheme nixpkgs "git"->"nixpkgs" | the registry's nixpkgs (indirect)
         "#]],
     );
+    // Not a `url` of the inputs: nothing.
+    let fetch = flake_with(
+        "      system = \"aarch64-linux\";",
+        "      src = fetchurl { url = \"$0\"; };",
+    );
+    assert!(labels(&fetch).is_empty());
     // Once a scheme is written, there is nothing more to offer.
     let written = flake_with("\"github:numtide/flake-utils\"", "\"github:$0\"");
     assert!(labels(&written).is_empty());
@@ -964,6 +1031,15 @@ fn hover_over_inputs() {
         narHash: `sha256-WLbkjgR6BIVe3f3OG+yTFkUe35abHWXcRJyE6P0NObE=`  
         Its inputs: `nixpkgs`: own copy `github:NixOS/nixpkgs/3b4de0a`, 2024-05-01
     "#]],
+    );
+    // Its URL.
+    let url = hover_text(&load(&flake_with(
+        "github:anduril/jetpack-nixos\"",
+        "github:anduril/jet$0pack-nixos\"",
+    )));
+    assert!(
+        url.starts_with("\"\\\"github:anduril/jetpack-nixos\\\"\"\n**input `jetpack`**"),
+        "{url}"
     );
     // An `outputs` parameter and a use of it.
     check_hover(
@@ -1434,6 +1510,81 @@ fn token_lookup_agrees_with_rowan() {
             let ours: Vec<_> = super::context::token_at_offset(&root, offset).collect();
             let rowans: Vec<_> = root.token_at_offset(offset).collect();
             assert_eq!(ours, rowans, "{text:?}@{o}");
+        }
+    }
+}
+
+/// Typing a setting one character at a time, in several surroundings (some of them broken
+/// already): at each step, completion offers what fits there.
+#[test]
+fn completion_while_typing_a_setting() {
+    let line = "hardware.nvidia-jetpack.som = \"orin-nx\";";
+    let surroundings = [
+        "{ config, ... }:\n{\n  networking.hostName = \"orin\";\n  @@\n  services.openssh.enable = true;\n}\n",
+        "{ config, lib, ... }:\n{\n  config = lib.mkIf config.x.enable {\n    @@\n  };\n}\n",
+        // an unclosed attrset at the end of the file
+        "{ lib, ... }:\n{\n  config = lib.mkMerge [\n    {\n      @@\n",
+        // after a binding without its `;`
+        "{\n  networking.hostName = \"orin\"\n  @@\n}\n",
+    ];
+    let som: Vec<String> = [
+        "generic",
+        "orin-agx",
+        "orin-agx-industrial",
+        "orin-nx",
+        "orin-nano",
+        "thor-agx",
+        "thor-agx-t4000",
+        "xavier-agx",
+        "xavier-agx-industrial",
+        "xavier-nx",
+        "xavier-nx-emmc",
+    ]
+    .map(String::from)
+    .to_vec();
+    for surrounding in surroundings {
+        for typed in 0..=line.len() {
+            let text = surrounding.replace("@@", &format!("{}$0", &line[..typed]));
+            let got = labels(&text);
+            let expected: Option<Vec<String>> = match typed {
+                // `hardware.` .. `hardware.nvidia-jetpack`
+                9..=23 => Some(vec!["nvidia-jetpack".to_string()]),
+                // `hardware.nvidia-jetpack.` .. `hardware.nvidia-jetpack.som`
+                24..=27 => Some(TOP_LEVEL.iter().map(|s| s.to_string()).collect()),
+                // inside `"orin-nx"`
+                31..=38 => Some(som.clone()),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                assert_eq!(got, expected, "in:\n{text}");
+            }
+        }
+    }
+}
+
+/// The same for an input's `follows` and `url` in `flake.nix`.
+#[test]
+fn completion_while_typing_inputs() {
+    for (line, inside, expected) in [
+        (
+            "jetpack.inputs.nixpkgs.follows = \"nixpkgs\";",
+            34..=41,
+            "jetpack/nixpkgs",
+        ),
+        ("extra.url = \"github:o/r\";", 13..=13, "github:"),
+    ] {
+        for typed in 0..=line.len() {
+            let text = flake_with(
+                "    flake-utils.url = \"github:numtide/flake-utils\";\n",
+                &format!(
+                    "    flake-utils.url = \"github:numtide/flake-utils\";\n    {}$0\n",
+                    &line[..typed]
+                ),
+            );
+            let got = labels(&text);
+            if inside.contains(&typed) {
+                assert!(got.contains(&expected.to_string()), "{got:?} in:\n{text}");
+            }
         }
     }
 }
