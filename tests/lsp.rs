@@ -236,8 +236,16 @@ fn editor_features_answer_with_positions() {
         json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(som_line, som_col + 1)}),
     );
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(markdown.contains("som"), "{hover:#}");
+    for part in [
+        "hardware.nvidia-jetpack.som",
+        "*Type:*",
+        "\"orin-agx\"",
+        "*Default:*",
+    ] {
+        assert!(markdown.contains(part), "{part} not in {hover:#}");
+    }
     assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(hover["range"], range(som_line, 2, som_line, 29));
 
     // Definition of a path: the file itself.
     let users_line = text.lines().position(|l| l.contains("users.nix")).unwrap() as u32;
@@ -282,6 +290,28 @@ fn editor_features_answer_with_positions() {
     assert_eq!(children, ["nixpkgs", "jetpack", "flake-utils"]);
     assert_eq!(inputs["children"][1]["selectionRange"], range(7, 4, 7, 11));
 
+    // Hover on an input: its locked revision and date; definition of its use in `outputs`.
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&flake)}, "position": pos(7, 5)}),
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    for part in [
+        "jetpack",
+        "10effed87e908b6243ab950419c103841874f52c",
+        "2025-02-10",
+    ] {
+        assert!(markdown.contains(part), "{part} not in {hover:#}");
+    }
+    let definition = client.ok(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&flake)}, "position": pos(15, 9)}),
+    );
+    assert_eq!(
+        definition,
+        json!([{"uri": uri(&flake), "range": range(7, 4, 7, 11)}])
+    );
+
     let hints = client.ok(
         "textDocument/inlayHint",
         json!({"textDocument": {"uri": uri(&flake)}, "range": range(0, 0, 40, 0)}),
@@ -293,6 +323,51 @@ fn editor_features_answer_with_positions() {
         .unwrap_or_else(|| panic!("no hint with jetpack's locked rev: {hints:#?}"));
     // After the closing quote of `jetpack.url = "github:anduril/jetpack-nixos";`.
     assert_eq!(jetpack["position"], pos(7, 48));
+    client.shutdown();
+}
+
+/// The jetpack-nixos source named in the editor's settings: hover shows its description, and
+/// definition goes to the declaration in it.
+#[test]
+fn jetpack_source_from_the_editor_settings() {
+    let (tmp, dir) = example();
+    let source = tmp.path().join("jetpack-src");
+    fs::create_dir_all(source.join("modules")).unwrap();
+    fs::write(
+        source.join("modules/default.nix"),
+        "{ lib, ... }:\n{\n  options.hardware.nvidia-jetpack = {\n    enable = lib.mkEnableOption \"jetpack\";\n    som = lib.mkOption {\n      type = lib.types.enum [ \"orin-agx\" \"thor-agx\" ];\n      default = \"thor-agx\";\n      description = \"The system on module of the board.\";\n    };\n    carrierBoard = lib.mkOption { type = lib.types.str; };\n  };\n}\n",
+    )
+    .unwrap();
+    let source = fs::canonicalize(&source).unwrap();
+    let mut client = Client::start();
+    client.initialize(
+        &dir,
+        json!({}),
+        json!({"jetpack": {"source": source.display().to_string()}}),
+    );
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    let som_line = text.lines().position(|l| l.contains(".som =")).unwrap() as u32;
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(som_line, 27)}),
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains("The system on module of the board."),
+        "{hover:#}"
+    );
+    let definition = client.ok(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(som_line, 27)}),
+    );
+    assert_eq!(
+        definition[0]["uri"],
+        uri(&source.join("modules/default.nix")),
+        "{definition:#}"
+    );
+    assert_eq!(definition[0]["range"]["start"]["line"], 4, "{definition:#}");
     client.shutdown();
 }
 
