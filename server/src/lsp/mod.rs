@@ -217,24 +217,12 @@ impl Backend {
         let snap = self.snapshot(Some(uri)).await?;
         let uri = uri.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_on_file(&snap, &uri, f)
-            }));
+            let result = guarded(|| run_on_file(&snap, &uri, f));
             drop(snap);
             result
         })
         .await;
-        match joined {
-            Ok(Ok(result)) => result,
-            Ok(Err(panic)) if panic.is::<salsa::Cancelled>() => {
-                Err(Error::new(ErrorCode::ContentModified))
-            }
-            Ok(Err(panic)) => Err(internal(format!(
-                "flakelint: internal error: {}",
-                panic_message(&*panic)
-            ))),
-            Err(e) => Err(internal(format!("flakelint: internal error: {e}"))),
-        }
+        joined.unwrap_or_else(|e| Err(internal(format!("flakelint: internal error: {e}"))))
     }
 
     /// `flakelint/documentText`: the server's text of an open document and its version, or null.
@@ -245,6 +233,20 @@ impl Backend {
         let doc = snap.doc.clone();
         drop(snap);
         Ok(doc.map(|d| serde_json::json!({"version": d.version, "text": d.text})))
+    }
+}
+
+/// Runs a request's work: a snapshot cancelled by a newer edit (salsa unwinds with
+/// `Cancelled`) answers `ContentModified`, any other panic an internal error; neither ends the
+/// server.
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(panic) if panic.is::<salsa::Cancelled>() => Err(Error::new(ErrorCode::ContentModified)),
+        Err(panic) => Err(internal(format!(
+            "flakelint: internal error: {}",
+            panic_message(&*panic)
+        ))),
     }
 }
 
@@ -569,5 +571,51 @@ impl LanguageServer for Backend {
             Some(hints)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use analysis::db::{AnalysisHost, Change};
+
+    #[test]
+    fn a_request_cancelled_by_an_edit_answers_content_modified() {
+        let mut host = AnalysisHost::default();
+        let mut change = Change::default();
+        change.set_file("/f/a.nix", "{ a = 1; }");
+        host.apply_change(change);
+        let snap = host.snapshot();
+        let (started, wait) = std::sync::mpsc::channel();
+        let request = std::thread::spawn(move || {
+            let result: Result<()> = guarded(|| {
+                let file = db::file_by_path(&snap, "/f/a.nix").unwrap();
+                let _ = started.send(());
+                // A long request: it only ends when salsa cancels it.
+                loop {
+                    let _ = file_diagnostics(&snap, file);
+                }
+            });
+            drop(snap);
+            result
+        });
+        wait.recv().unwrap();
+        let mut edit = Change::default();
+        edit.set_file("/f/a.nix", "{ a = 2; }");
+        // Blocks until the request has let go of its snapshot.
+        host.apply_change(edit);
+        let error = request.join().unwrap().unwrap_err();
+        assert_eq!(error.code, ErrorCode::ContentModified);
+    }
+
+    #[test]
+    fn a_panic_is_an_internal_error() {
+        let error = guarded::<()>(|| panic!("a bug in a rule")).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert!(
+            error.message.contains("a bug in a rule"),
+            "{}",
+            error.message
+        );
     }
 }
