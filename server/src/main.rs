@@ -41,7 +41,11 @@ enum Command {
     #[command(hide = true)]
     BundleIndex(BundleIndexArgs),
     /// Run the language server over stdin/stdout (for editors)
-    Lsp,
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -152,7 +156,7 @@ fn main() -> ExitCode {
             with_stdout(|out| flakelint::options_cmd::run(&options, out, &mut std::io::stderr()))
         }
         Command::BundleIndex(args) => run_bundle_index(args),
-        Command::Lsp => flakelint::lsp::run() as u8,
+        Command::Lsp { stdio: _ } => flakelint::lsp::run() as u8,
     };
     ExitCode::from(code)
 }
