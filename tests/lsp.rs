@@ -11,24 +11,7 @@ use serde_json::{json, Value};
 
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
-use lsp_client::{uri, Client, TIMEOUT};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use lsp_client::{copy_dir, repo_root, uri, Client, TIMEOUT};
 
 /// A copy of `test-data/example` (a jetpack configuration with deliberate findings).
 fn example() -> (tempfile::TempDir, PathBuf) {

@@ -14,34 +14,17 @@
 //! `cargo bench --bench lsp`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 #[path = "../../tests/support/lsp_client.rs"]
 mod lsp_client;
-use lsp_client::{uri, Client};
+use lsp_client::{copy_dir, repo_root, uri, Client};
 
 const WARMUP: usize = 20;
 const SAMPLES: usize = 200;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A NixOS module of about `lines` lines: ordinary settings in blocks, jetpack settings among
 /// them, and a string in the middle where the keystrokes go (its line is returned).

@@ -270,17 +270,10 @@ where
         )));
     };
     let text = file.text(&snap.db);
-    let own_index;
-    let index = match &snap.doc {
-        Some(doc) if doc.text == *text => &doc.index,
-        _ => {
-            own_index = LineIndex::new(text);
-            &own_index
-        }
-    };
+    let index = state::line_index(snap.doc.as_deref(), text);
     let lines = Lines {
         text,
-        index,
+        index: &index,
         unit: snap.unit,
     };
     Ok(f(snap, file, &lines))

@@ -51,6 +51,15 @@ pub struct Doc {
 
 pub type Docs = Arc<DashMap<Url, Arc<Doc>>>;
 
+/// The line index of a file's text in a snapshot: the open document's when it has that text
+/// (kept up to date on every change), else computed.
+pub fn line_index<'a>(doc: Option<&'a Doc>, text: &str) -> std::borrow::Cow<'a, LineIndex> {
+    match doc {
+        Some(doc) if doc.text == text => std::borrow::Cow::Borrowed(&doc.index),
+        _ => std::borrow::Cow::Owned(LineIndex::new(text)),
+    }
+}
+
 /// What a read request runs on: the database as of every change sent before the request, and
 /// the document it is about when that is open.
 pub struct Snap {
@@ -754,15 +763,12 @@ fn compute_diagnostics(
         let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let found = file_diagnostics(db, file);
             let text = file.text(db);
-            let own_index;
-            let index = match &target.doc {
-                Some(doc) if doc.text == *text => &doc.index,
-                _ => {
-                    own_index = LineIndex::new(text);
-                    &own_index
-                }
+            let index = line_index(target.doc.as_deref(), text);
+            let lines = Lines {
+                text,
+                index: &index,
+                unit,
             };
-            let lines = Lines { text, index, unit };
             found
                 .iter()
                 .map(|d| convert::diagnostic(&lines, d))
