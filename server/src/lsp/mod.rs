@@ -212,17 +212,40 @@ impl Backend {
     async fn read<T, F>(&self, uri: &Url, f: F) -> Result<T>
     where
         T: Default + Send + 'static,
-        F: FnOnce(&Snap, SourceFile, &Lines) -> T + Send + 'static,
+        F: Fn(&Snap, SourceFile, &Lines) -> T + Clone + Send + 'static,
     {
-        let snap = self.snapshot(Some(uri)).await?;
-        let uri = uri.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let result = guarded(|| run_on_file(&snap, &uri, f));
-            drop(snap);
-            result
-        })
-        .await;
-        joined.unwrap_or_else(|e| Err(internal(format!("flakelint: internal error: {e}"))))
+        // The document as the last attempt saw it: a cancellation that came from something
+        // else (the server's own updates: paths statted, files reloaded from disk) is retried
+        // instead of troubling the client with `ContentModified`.
+        let mut seen: Option<Option<Arc<state::Doc>>> = None;
+        let mut attempt = 0;
+        loop {
+            let snap = self.snapshot(Some(uri)).await?;
+            if let Some(before) = &seen {
+                // Every change to a document replaces its `Arc` while someone holds the old one.
+                let same = match (before, &snap.doc) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same {
+                    return Err(Error::new(ErrorCode::ContentModified));
+                }
+            }
+            seen = Some(snap.doc.clone());
+            let (uri, f) = (uri.clone(), f.clone());
+            let joined = tokio::task::spawn_blocking(move || {
+                let result = guarded(|| run_on_file(&snap, &uri, f));
+                drop(snap);
+                result
+            })
+            .await;
+            match joined {
+                Ok(Err(e)) if e.code == ErrorCode::ContentModified && attempt < 3 => attempt += 1,
+                Ok(result) => return result,
+                Err(e) => return Err(internal(format!("flakelint: internal error: {e}"))),
+            }
+        }
     }
 
     /// `flakelint/documentText`: the server's text of an open document and its version, or null.
