@@ -508,6 +508,69 @@ fn flake_lock_changed_on_disk_is_noticed() {
     client.shutdown();
 }
 
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?} failed");
+}
+
+/// `git add` in a terminal changes `.git/index`; the next change to a document shows it.
+#[test]
+fn git_index_changed_on_disk_is_noticed() {
+    let (_tmp, dir) = example();
+    git(&dir, &["init", "-q"]);
+    git(
+        &dir,
+        &[
+            "add",
+            "flake.nix",
+            "flake.lock",
+            "configuration.nix",
+            "modules/networking.nix",
+        ],
+    );
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    let d = client.diagnostics_until(&configuration, has_code("untracked-file"));
+    let untracked = find(&d, "untracked-file");
+    assert_eq!(untracked["range"], range(4, 4, 4, 23));
+    assert!(
+        untracked["message"].as_str().unwrap().contains("git add"),
+        "{untracked}"
+    );
+
+    git(&dir, &["add", "modules/users.nix"]);
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            2,
+            json!([{"range": range(0, 0, 0, 0), "text": " "}]),
+        ),
+    );
+    let d = client.diagnostics_until(&configuration, |d| !has_code("untracked-file")(d));
+    assert_eq!(codes(&d), ["missing-file"]);
+    client.shutdown();
+}
+
 #[test]
 fn watched_file_events_when_the_client_sends_them() {
     let (_tmp, dir) = example();
