@@ -469,6 +469,40 @@ fn configuration_from_the_editor_and_flakelint_toml() {
         1,
         "the editor's level stays"
     );
+
+    // A broken flakelint.toml: a message naming the file, line and key; the editor's settings
+    // go on applying.
+    fs::write(
+        dir.join("flakelint.toml"),
+        "[rules]\ninvalid-sistem = \"info\"\n",
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&flake),
+            3,
+            json!([{"range": range(0, 0, 0, 0), "text": " "}]),
+        ),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    let message = loop {
+        let m = client
+            .next_message(deadline)
+            .expect("a message about flakelint.toml");
+        if m["method"] == "window/showMessage" {
+            break m["params"]["message"].as_str().unwrap().to_string();
+        }
+        client.backlog.push_back(m);
+    };
+    assert!(
+        message.contains("flakelint.toml")
+            && message.contains("line 2")
+            && message.contains("invalid-sistem"),
+        "{message}"
+    );
+    let d = client.diagnostics_until(&flake, |d| !has_code("invalid-system")(d));
+    assert_eq!(codes(&d), ["deprecated-output", "missing-follows"]);
     client.shutdown();
 }
 
