@@ -493,11 +493,14 @@ pub fn attr_name(attr: &ast::Attr) -> Option<String> {
     }
 }
 
-/// The static segments of an attrpath with their ranges, or `None` if any segment is dynamic.
+/// The static segments of an attrpath with their ranges, or `None` if any segment is dynamic
+/// or there is none (`{ = 1; }` mid-edit parses to an empty attrpath).
 pub fn attrpath_segments(path: &ast::Attrpath) -> Option<Vec<(String, TextRange)>> {
-    path.attrs()
+    let segments: Vec<(String, TextRange)> = path
+        .attrs()
         .map(|a| Some((attr_name(&a)?, a.syntax().text_range())))
-        .collect()
+        .collect::<Option<_>>()?;
+    (!segments.is_empty()).then_some(segments)
 }
 
 /// The value of a string literal without interpolations.
@@ -625,6 +628,18 @@ mod tests {
         assert_eq!(past, LineCol { line: 1, col: 2 });
         let clamped = index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16);
         assert_eq!(usize::from(clamped), text.find('\n').unwrap());
+    }
+
+    #[test]
+    fn an_empty_attrpath_has_no_static_segments() {
+        // Mid-edit; the rules index the first segment of what they get.
+        let parsed = parse("{ = 1; }");
+        let path = parsed
+            .root()
+            .descendants()
+            .find_map(ast::Attrpath::cast)
+            .unwrap();
+        assert_eq!(attrpath_segments(&path), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod git_index;
 pub mod inputs;
 pub mod jetpack_source;
 pub mod load;
+pub mod lsp;
 pub mod modules_cmd;
 pub mod options_cmd;
 pub mod render;

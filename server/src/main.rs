@@ -47,6 +47,12 @@ enum Command {
     /// developers: `analysis/src/options/bundled.json`)
     #[command(hide = true)]
     BundleIndex(BundleIndexArgs),
+    /// Run the language server over stdin/stdout (for editors)
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -161,6 +167,7 @@ fn main() -> ExitCode {
             flakelint::modules_cmd::run(&args, out, &mut std::io::stderr())
         }),
         Command::BundleIndex(args) => run_bundle_index(args),
+        Command::Lsp { stdio: _ } => flakelint::lsp::run() as u8,
     };
     ExitCode::from(code)
 }
