@@ -19,6 +19,7 @@ pub mod lock;
 pub mod options;
 pub mod path_refs;
 pub mod paths;
+pub mod reparse;
 pub mod settings;
 pub mod store_path;
 pub mod syntax;
