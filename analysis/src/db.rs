@@ -386,7 +386,8 @@ pub fn lock_file(
 /// The option declarations, renames and imports of one Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOptions {
-    crate::options::extract_file(file.path(db), file.text(db))
+    // From the file's parse: an edit then costs the extraction walk, not another full parse.
+    crate::options::extract_parsed(file.path(db), file.text(db), parse_file(db, file))
 }
 
 /// Whether a text names one of the jetpack namespaces' last segments at all: a cheap test
