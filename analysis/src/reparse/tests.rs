@@ -544,3 +544,24 @@ fn random_edits_take_every_path() {
         );
     }
 }
+
+/// A large file (over the size where the parse is guarded): a chain of random edits, each
+/// checked against a full parse, so the guard facts carried from edit to edit are exercised.
+#[test]
+fn chained_random_edits_in_a_large_file() {
+    let mut rng = Rng(0xb16_f11e);
+    let mut text = generated_module(3_000);
+    let mut parsed = syntax::parse(&text);
+    let mut incremental = 0;
+    for _ in 0..40 {
+        // Edits near a random place, as an editor makes them: one to six characters.
+        let new = random_edit(&mut rng, &text);
+        let (next, how) = check(&parsed, &text, &new);
+        if how != Reparse::Full {
+            incremental += 1;
+        }
+        parsed = next;
+        text = new;
+    }
+    assert!(incremental >= 10, "only {incremental} incremental reparses");
+}
