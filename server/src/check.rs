@@ -9,7 +9,7 @@ use analysis::config::Config;
 use analysis::db::{self, AnalysisHost, Change, SourceFile};
 use analysis::diagnostic::{apply_edits, Diagnostic, FileEdit, Severity};
 use analysis::lints::{file_diagnostics, FileKind, Rule};
-use analysis::syntax::{ColumnUnit, LineIndex};
+use analysis::syntax::{ColumnUnit, LineIndex, Parsed};
 use analysis::TextRange;
 use rayon::prelude::*;
 
@@ -279,22 +279,28 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         dirs.insert(dir.to_path_buf());
     }
-    let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> = to_read
+    // Read and parse in one pass on all cores: parsing is most of the work, and the analysis
+    // takes the parses with the texts.
+    type Read = (PathBuf, bool, Result<String, ReadIssue>, Option<Parsed>);
+    let read: Vec<Read> = to_read
         .into_par_iter()
         .map(|(path, is_target)| {
-            let text = load::read_source(&path);
-            (path, is_target, text)
+            let (text, parsed) = load::read_and_parse(&path);
+            (path, is_target, text, parsed)
         })
         .collect();
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
     let mut target_paths = Vec::new();
-    for (path, is_target, text) in read {
+    for (path, is_target, text, parsed) in read {
         let vfs = load::vfs_path(&path);
         match text {
             Ok(text) => {
-                change.files.push((vfs.clone(), Some(text)));
+                match parsed {
+                    Some(parsed) => change.set_file_parsed(vfs.clone(), text, parsed),
+                    None => change.files.push((vfs.clone(), Some(text))),
+                }
                 if is_target {
                     target_paths.push(vfs);
                 }

@@ -57,6 +57,22 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     })
 }
 
+/// Reads a source file and, for a `.nix` file, parses it too: the loader does both in one
+/// parallel pass and hands the parse to the analysis with the text
+/// (`analysis::db::Change::set_file_parsed`), so that no later pass parses on its own.
+pub fn read_and_parse(
+    path: &Path,
+) -> (Result<String, ReadIssue>, Option<analysis::syntax::Parsed>) {
+    let text = read_source(path);
+    let parsed = match &text {
+        Ok(text) if path.extension().is_some_and(|e| e == "nix") => {
+            Some(analysis::syntax::parse(text))
+        }
+        _ => None,
+    };
+    (text, parsed)
+}
+
 pub fn io_message(e: &std::io::Error) -> String {
     let text = e.to_string();
     // "Permission denied (os error 13)" -> "permission denied"
