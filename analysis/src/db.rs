@@ -26,6 +26,20 @@ pub struct SourceFile {
     #[default]
     #[returns(ref)]
     pub parsed: Option<Arc<crate::syntax::Parsed>>,
+    /// The static path references of `text`, when a loader computed them with the parse (see
+    /// [`GivenPathRefs`]).
+    #[default]
+    #[returns(ref)]
+    pub given_path_refs: Option<Arc<GivenPathRefs>>,
+}
+
+/// Path references computed outside the database (by a loader, in its parallel pass), with the
+/// flake root they were resolved against; [`path_refs`] uses them only when the workspace puts
+/// the file in that same flake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenPathRefs {
+    pub flake_root: Option<String>,
+    pub refs: Vec<crate::path_refs::PathRef>,
 }
 
 /// Everything the analysis knows about the world outside the file texts.
@@ -81,16 +95,7 @@ impl DiskState {
 /// The paths whose existence the path rules ask about for one file: each reference's target and,
 /// for `import ./dir`, `dir/default.nix`; for a `flake.lock`, the `flake.nix` beside it.
 pub fn paths_to_stat(db: &dyn Db, file: SourceFile) -> Vec<String> {
-    path_refs(db, file)
-        .iter()
-        .flat_map(|r| {
-            let beside = (paths::file_name(&r.target) == "flake.lock")
-                .then(|| paths::join(paths::parent(&r.target), "flake.nix"));
-            [r.target.clone(), format!("{}/default.nix", r.target)]
-                .into_iter()
-                .chain(beside)
-        })
-        .collect()
+    crate::path_refs::paths_to_stat(path_refs(db, file))
 }
 
 #[salsa::db]
@@ -151,6 +156,8 @@ pub struct Change {
     /// For files in `files`: their parse, made by whoever set them (see
     /// [`Change::set_file_parsed`]).
     pub parsed: BTreeMap<String, crate::syntax::Parsed>,
+    /// For files in `files`: their path references, computed by whoever set them.
+    pub path_refs: BTreeMap<String, GivenPathRefs>,
 }
 
 pub use crate::reparse::TextEdit;
@@ -172,6 +179,19 @@ impl Change {
         let path = path.into();
         self.parsed.insert(path.clone(), parsed);
         self.files.push((path, Some(text.into())));
+    }
+
+    /// Gives the path references of a file set in this change, computed from its parse with
+    /// `crate::path_refs::path_refs` against `flake_root` (the directory of the `flake.nix`
+    /// the file belongs to).
+    pub fn give_path_refs(
+        &mut self,
+        path: impl Into<String>,
+        flake_root: Option<String>,
+        refs: Vec<crate::path_refs::PathRef>,
+    ) {
+        self.path_refs
+            .insert(path.into(), GivenPathRefs { flake_root, refs });
     }
 
     /// Sets a file's text that results from applying `edits`, in order, to its current text.
@@ -221,8 +241,10 @@ impl AnalysisHost {
         let ws = db.workspace();
         let mut files: Option<BTreeMap<String, SourceFile>> = None;
         let mut parsed = change.parsed;
+        let mut given_path_refs = change.path_refs;
         for (path, text) in change.files {
             let existing = ws.files(db).get(&path).copied();
+            let given_refs = given_path_refs.remove(&path).map(Arc::new);
             let given = parsed
                 .remove(&path)
                 .filter(|p| {
@@ -247,12 +269,18 @@ impl AnalysisHost {
                                 .with_durability(durability)
                                 .to(new_parse);
                         }
+                        if given_refs.is_some() || file.given_path_refs(db).is_some() {
+                            file.set_given_path_refs(db)
+                                .with_durability(durability)
+                                .to(given_refs);
+                        }
                     }
                 }
                 (None, Some(text)) => {
                     let durability = file_durability(&path);
                     let file = SourceFile::builder(path.clone(), text)
                         .parsed(given)
+                        .given_path_refs(given_refs)
                         .durability(durability)
                         .new(db);
                     files
@@ -461,12 +489,25 @@ fn jetpack_declarations(db: &dyn Db, file: SourceFile) -> Vec<crate::options::Op
         .collect()
 }
 
+/// Whether [`path_refs`] of a file are the ones given with its text (resolved against the flake
+/// the workspace puts the file in).
+pub fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
+    file.given_path_refs(db).as_ref().is_some_and(|given| {
+        given.flake_root == flake_context(db, file.path(db)).map(|f| f.root(db).to_string())
+    })
+}
+
 /// The static path references of a Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef> {
-    let parsed = parse_file(db, file);
     let path = file.path(db);
     let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
+    if let Some(given) = file.given_path_refs(db) {
+        if given.flake_root == flake_root {
+            return given.refs.clone();
+        }
+    }
+    let parsed = parse_file(db, file);
     crate::path_refs::path_refs(&parsed.root(), file.text(db), path, flake_root.as_deref())
 }
 

@@ -1,16 +1,18 @@
 //! `flakelint check`: find the files, load them with their flakes' context, run the rules on
 //! both cores, apply fixes when asked, and render the findings.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use analysis::config::Config;
-use analysis::db::{self, AnalysisHost, Change, SourceFile};
+use analysis::db::{self, AnalysisHost, Change, DiskState, SourceFile};
 use analysis::diagnostic::{apply_edits, Diagnostic, FileEdit, Severity};
 use analysis::lints::{file_diagnostics, FileKind, Rule};
+use analysis::path_refs::{self, PathRef};
 use analysis::syntax::{ColumnUnit, LineIndex, Parsed};
 use analysis::TextRange;
+use dashmap::DashMap;
 use rayon::prelude::*;
 
 use crate::jetpack_source;
@@ -60,6 +62,9 @@ struct Loaded {
     /// Files that could not be read at all, and internal errors: each ends the run with exit 2.
     unreadable: Vec<String>,
     warnings: Vec<String>,
+    /// What the loader statted for the path references it computed while reading; taken by
+    /// the first analysis.
+    disk: Option<DiskState>,
 }
 
 /// Runs `check` and returns its exit code.
@@ -238,6 +243,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
     let mut dirs = BTreeSet::new();
     let mut target_dirs = HashSet::new();
+    // The flake root of each target's directory, as the analysis names it.
+    let mut dir_roots: HashMap<&Path, Option<String>> = HashMap::new();
     let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
     // Directories of targets that are in no flake (their files may use an explicit source).
     let mut flakeless_dirs: HashSet<&Path> = HashSet::new();
@@ -248,6 +255,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         configs.discover(dir).map_err(|e| Fatal(e.0))?;
         let root = load::flake_root_of(target);
+        dir_roots.insert(dir, root.as_deref().map(load::vfs_path));
         if root.is_none() {
             flakeless_dirs.insert(dir);
         }
@@ -279,24 +287,52 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         dirs.insert(dir.to_path_buf());
     }
-    // Read and parse in one pass on all cores: parsing is most of the work, and the analysis
-    // takes the parses with the texts.
-    type Read = (PathBuf, bool, Result<String, ReadIssue>, Option<Parsed>);
+    // One pass on all cores: read and parse each file and, for the targets, find their path
+    // references and stat what they name (each path once). Parsing is most of the work; the
+    // analysis takes the parses and references with the texts.
+    type Refs = Option<(Option<String>, Vec<PathRef>)>;
+    type Read = (
+        PathBuf,
+        bool,
+        Result<String, ReadIssue>,
+        Option<Parsed>,
+        Refs,
+    );
+    let statted: DashMap<String, (bool, Option<String>)> = DashMap::new();
     let read: Vec<Read> = to_read
         .into_par_iter()
         .map(|(path, is_target)| {
             let (text, parsed) = load::read_and_parse(&path);
-            (path, is_target, text, parsed)
+            let refs = match (&text, &parsed) {
+                (Ok(text), Some(parsed)) if is_target => {
+                    let vfs = load::vfs_path(&path);
+                    let dir = path.parent().unwrap_or(Path::new("/"));
+                    let root = dir_roots.get(dir).cloned().flatten();
+                    let refs = path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
+                    for wanted in path_refs::paths_to_stat(&refs) {
+                        if !statted.contains_key(&wanted) {
+                            let found = load::stat_path(&wanted);
+                            statted.insert(wanted, found);
+                        }
+                    }
+                    Some((root, refs))
+                }
+                _ => None,
+            };
+            (path, is_target, text, parsed, refs)
         })
         .collect();
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
     let mut target_paths = Vec::new();
-    for (path, is_target, text, parsed) in read {
+    for (path, is_target, text, parsed, refs) in read {
         let vfs = load::vfs_path(&path);
         match text {
             Ok(text) => {
+                if let Some((root, refs)) = refs {
+                    change.give_path_refs(vfs.clone(), root, refs);
+                }
                 match parsed {
                     Some(parsed) => change.set_file_parsed(vfs.clone(), text, parsed),
                     None => change.files.push((vfs.clone(), Some(text))),
@@ -383,6 +419,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         load_findings,
         unreadable,
         warnings,
+        disk: Some(load::disk_state(
+            statted
+                .into_iter()
+                .map(|(path, (exists, real))| (path, exists, real)),
+        )),
     })
 }
 
@@ -390,13 +431,28 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
 /// first, so that `missing-file` and `untracked-file` know what exists.
 fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
     let snapshot = loaded.host.snapshot();
+    // The loader statted what the references it computed name; the other targets' references
+    // (lock files, files whose flake the loader saw otherwise, files changed by a fix) are
+    // found and statted here.
+    let known = loaded.disk.take();
     let wanted: Vec<String> = loaded
         .targets
         .par_iter()
-        .map_with(snapshot, |db, &file| db::paths_to_stat(db, file))
+        .map_with(snapshot, |db, &file| {
+            if known.is_some() && db::path_refs_were_given(db, file) {
+                Vec::new()
+            } else {
+                db::paths_to_stat(db, file)
+            }
+        })
         .flatten()
+        .filter(|path| known.as_ref().is_none_or(|k| !k.exists.contains_key(path)))
         .collect();
-    let disk = load::stat_paths(wanted);
+    let mut disk = load::stat_paths(wanted);
+    if let Some(known) = known {
+        disk.exists.extend(known.exists);
+        disk.canonical.extend(known.canonical);
+    }
     loaded.host.apply_change(Change {
         disk: Some(disk),
         ..Change::default()

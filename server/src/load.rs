@@ -202,16 +202,27 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
     let statted: Vec<(String, bool, Option<String>)> = unique
         .into_par_iter()
         .map(|path| {
-            // A dangling symlink still names something, and Nix reports it differently.
-            let exists = fs::symlink_metadata(&path).is_ok();
-            let real = exists
-                .then(|| fs::canonicalize(&path).ok())
-                .flatten()
-                .map(|real| vfs_path(&real))
-                .filter(|real| *real != path);
+            let (exists, real) = stat_path(&path);
             (path, exists, real)
         })
         .collect();
+    disk_state(statted)
+}
+
+/// Whether a path exists, and where it really is when that differs (a symlink on the way).
+pub fn stat_path(path: &str) -> (bool, Option<String>) {
+    // A dangling symlink still names something, and Nix reports it differently.
+    let exists = fs::symlink_metadata(path).is_ok();
+    let real = exists
+        .then(|| fs::canonicalize(path).ok())
+        .flatten()
+        .map(|real| vfs_path(&real))
+        .filter(|real| real != path);
+    (exists, real)
+}
+
+/// The disk state of statted paths.
+pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String>)>) -> DiskState {
     let mut disk = DiskState::default();
     for (path, exists, real) in statted {
         if let Some(real) = real {
