@@ -734,4 +734,34 @@ mod tests {
         assert!(file.parsed(&db).is_none());
         assert!(parse_file(&db, file).errors.is_empty());
     }
+
+    #[test]
+    fn parses_and_references_given_with_a_text_are_used_only_when_they_fit() {
+        let text = "{ imports = [ ./a.nix ]; }";
+        let parsed = crate::syntax::parse(text);
+        let refs = crate::path_refs::path_refs(&parsed.root(), text, "/f/m.nix", Some("/f"));
+        assert_eq!(refs.len(), 1);
+        let mut host = AnalysisHost::default();
+        let mut change = Change::default();
+        change.set_file("/f/flake.nix", "{ outputs = _: { }; }");
+        change.set_file_parsed("/f/m.nix", text, parsed.clone());
+        change.give_path_refs("/f/m.nix", Some("/f".into()), refs.clone());
+        // A parse of another text and references resolved against another flake are not used.
+        change.set_file_parsed("/g/n.nix", "{ }", crate::syntax::parse("{ x = 1; }"));
+        change.give_path_refs("/g/n.nix", Some("/elsewhere".into()), refs.clone());
+        host.apply_change(change);
+        let db = host.snapshot();
+        let m = file_by_path(&db, "/f/m.nix").unwrap();
+        assert!(path_refs_were_given(&db, m));
+        assert_eq!(*path_refs(&db, m), refs);
+        // The given tree itself, not a new parse.
+        let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
+        let used: &rowan::GreenNodeData = &parse_file(&db, m).green;
+        assert!(std::ptr::eq(given, used));
+        let n = file_by_path(&db, "/g/n.nix").unwrap();
+        assert!(n.parsed(&db).is_none());
+        assert!(!path_refs_were_given(&db, n));
+        assert!(path_refs(&db, n).is_empty());
+        assert_eq!(parse_file(&db, n).root().text().to_string(), "{ }");
+    }
 }
