@@ -181,7 +181,7 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
         let absolute = std::fs::canonicalize(&absolute)
             .map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
         if meta.is_dir() {
-            walk(&absolute, &mut targets);
+            walk_parallel(&absolute, &mut targets);
             walked.push(absolute);
         } else if is_target(&absolute) {
             targets.insert(absolute);
@@ -203,7 +203,33 @@ fn is_target(path: &Path) -> bool {
 /// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
 /// `result*` links, never following symlinks (so loops cannot trap it).
 pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
-    let walker = ignore::WalkBuilder::new(dir)
+    for entry in walker(dir).build().flatten() {
+        if let Some(target) = walked_target(&entry) {
+            targets.insert(target);
+        }
+    }
+}
+
+/// [`walk`] on all cores (the directory reads and `.gitignore` matching of a large tree).
+pub fn walk_parallel(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
+    let found = std::sync::Mutex::new(Vec::new());
+    walker(dir).build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            if let Some(target) = entry.ok().as_ref().and_then(walked_target) {
+                if let Ok(mut all) = found.lock() {
+                    all.push(target);
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    targets.extend(found.into_inner().unwrap_or_default());
+}
+
+fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(dir);
+    walker
         .hidden(false)
         .follow_links(false)
         .require_git(false)
@@ -214,21 +240,21 @@ pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
                 || name == "node_modules"
                 || name == ".direnv"
                 || (is_link && name.starts_with("result")))
-        })
-        .build();
-    for entry in walker.flatten() {
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_file() && is_target(entry.path()) {
-            targets.insert(entry.path().to_path_buf());
-        } else if file_type.is_symlink() && entry.path().is_file() && is_target(entry.path()) {
-            // Nix reads a symlinked file where it really is (its relative paths start there):
-            // lint it there. A dangling or looping link is skipped.
-            if let Ok(real) = std::fs::canonicalize(entry.path()) {
-                targets.insert(real);
-            }
-        }
+        });
+    walker
+}
+
+/// The file to lint that a walked entry gives, if any.
+fn walked_target(entry: &ignore::DirEntry) -> Option<PathBuf> {
+    let file_type = entry.file_type()?;
+    if file_type.is_file() && is_target(entry.path()) {
+        Some(entry.path().to_path_buf())
+    } else if file_type.is_symlink() && entry.path().is_file() && is_target(entry.path()) {
+        // Nix reads a symlinked file where it really is (its relative paths start there):
+        // lint it there. A dangling or looping link is skipped.
+        std::fs::canonicalize(entry.path()).ok()
+    } else {
+        None
     }
 }
 

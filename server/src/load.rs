@@ -221,14 +221,19 @@ pub fn stat_path(path: &str) -> (bool, Option<String>) {
     (exists, real)
 }
 
-/// The disk state of statted paths.
+/// The disk state of statted paths (built from sorted entries: a bulk build, not one insertion
+/// at a time).
 pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String>)>) -> DiskState {
-    let mut disk = DiskState::default();
-    for (path, exists, real) in statted {
-        if let Some(real) = real {
-            disk.canonical.insert(path.clone(), real);
-        }
-        disk.exists.insert(path, exists);
-    }
-    disk
+    let mut statted: Vec<(String, bool, Option<String>)> = statted.into_iter().collect();
+    statted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    statted.dedup_by(|a, b| a.0 == b.0);
+    let canonical = statted
+        .iter()
+        .filter_map(|(path, _, real)| Some((path.clone(), real.clone()?)))
+        .collect();
+    let exists = statted
+        .into_iter()
+        .map(|(path, exists, _)| (path, exists))
+        .collect();
+    DiskState { exists, canonical }
 }
