@@ -257,7 +257,8 @@ impl AnalysisHost {
                     if file.text(db) != &text {
                         let new_parse = match given {
                             Some(p) => Some(p),
-                            None if change.edits.contains_key(&path) => {
+                            // Only Nix files have a syntax tree worth keeping up to date.
+                            None if change.edits.contains_key(&path) && path.ends_with(".nix") => {
                                 Some(Arc::new(reparse_edited(db, file, &text)))
                             }
                             None => None,
