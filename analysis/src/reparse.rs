@@ -6,7 +6,7 @@
 //! 1. An edit inside one token (identifier, number, comment, whitespace, URI, the first part of a
 //!    path, string content) that relexes to one token of the same kind replaces that token.
 //! 2. Otherwise the smallest enclosing attribute set, list, parenthesis, string or binding
-//!    (`a.b = ...;`) whose delimiters the edit leaves alone is parsed on its own; when that gives
+//!    (`a.b = ...;`, `inherit (x) a;`) whose delimiters the edit leaves alone is parsed on its own; when that gives
 //!    one node of the same kind, without errors, covering exactly the new text, it replaces the
 //!    old node (rowan shares every other subtree with the old tree).
 //! 3. Otherwise the whole text is parsed again.
@@ -136,7 +136,12 @@ fn incremental(old: &Parsed, old_text: &str, new_text: &str) -> Option<(Parsed, 
     for node in start.into_iter().flat_map(|n| n.ancestors()) {
         if !matches!(
             node.kind(),
-            NODE_ATTR_SET | NODE_LIST | NODE_PAREN | NODE_STRING | NODE_ATTRPATH_VALUE
+            NODE_ATTR_SET
+                | NODE_LIST
+                | NODE_PAREN
+                | NODE_STRING
+                | NODE_ATTRPATH_VALUE
+                | NODE_INHERIT
         ) {
             continue;
         }
@@ -447,8 +452,8 @@ fn splice_node(
         }
         green
     } else {
-        // A binding: `a.b = value;` in a set or `let`.
-        if kind != NODE_ATTRPATH_VALUE || last.kind() != TOKEN_SEMICOLON {
+        // A binding, `a.b = value;` or `inherit (x) a b;`, in a set or `let`.
+        if !matches!(kind, NODE_ATTRPATH_VALUE | NODE_INHERIT) || last.kind() != TOKEN_SEMICOLON {
             return None;
         }
         if !node
@@ -464,7 +469,7 @@ fn splice_node(
         }) {
             return None;
         }
-        parse_binding_alone(fragment_text)?
+        parse_binding_alone(fragment_text, kind)?
     };
 
     // The tokenizer must leave both fragments in the state it entered them (an unclosed `${`
@@ -553,9 +558,9 @@ fn parse_alone(text: &str, kind: SyntaxKind) -> Option<GreenNode> {
     Some(only.green().to_owned())
 }
 
-/// The parse of a binding on its own (inside `{ }`), when it is exactly one binding without
-/// errors.
-fn parse_binding_alone(text: &str) -> Option<GreenNode> {
+/// The parse of a binding on its own (inside `{ }`), when it is exactly one binding of `kind`
+/// without errors.
+fn parse_binding_alone(text: &str, kind: SyntaxKind) -> Option<GreenNode> {
     let wrapped = format!("{{{text}}}");
     let set = parse_alone(&wrapped, NODE_ATTR_SET)?;
     let children: Vec<_> = set.children().collect();
@@ -563,7 +568,7 @@ fn parse_binding_alone(text: &str) -> Option<GreenNode> {
         [NodeOrToken::Token(open), NodeOrToken::Node(binding), NodeOrToken::Token(close)]
             if NixLanguage::kind_from_raw(open.kind()) == TOKEN_L_BRACE
                 && NixLanguage::kind_from_raw(close.kind()) == TOKEN_R_BRACE
-                && NixLanguage::kind_from_raw(binding.kind()) == NODE_ATTRPATH_VALUE =>
+                && NixLanguage::kind_from_raw(binding.kind()) == kind =>
         {
             Some((*binding).to_owned())
         }
@@ -620,7 +625,9 @@ fn guard_after_splice(
             if old_end != new_end {
                 return None;
             }
-            if node.kind() == NODE_ATTRPATH_VALUE && !clean_binding_context(old, node) {
+            if matches!(node.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT)
+                && !clean_binding_context(old, node)
+            {
                 return None;
             }
             let bound = (bound as usize + new_peak)

@@ -101,6 +101,13 @@ fn an_edit_across_tokens_splices_the_smallest_enclosing_node() {
         reparse_of(text, at("f.g = 3"), 7, "f.h = [ 4 ]"),
         Reparse::Node(NODE_ATTRPATH_VALUE)
     );
+    // An `inherit`: a name added.
+    let with_inherit = "let inherit (lib) mkIf; x = 1; in x";
+    let end = with_inherit.find("mkIf").unwrap() + 4;
+    assert_eq!(
+        reparse_of(with_inherit, end, 0, " mkOption"),
+        Reparse::Node(NODE_INHERIT)
+    );
     // The top-level set itself (a new binding between two).
     assert_eq!(
         reparse_of(text, at(" f.g"), 0, " z = 0;"),
@@ -365,7 +372,7 @@ fn string_body(rng: &mut Rng, depth: usize, out: &mut String, indented: bool) {
 fn bindings(rng: &mut Rng, depth: usize, out: &mut String) {
     for _ in 0..rng.below(5) {
         match rng.below(7) {
-            0 => out.push_str("inherit a b; "),
+            0 => out.push_str(rng.pick(&["inherit a b; ", "inherit (x.y) \"c\" d; ", "inherit; "])),
             1 => out.push_str("inherit (lib) mkIf; "),
             2 => out.push_str("# comment é\n  "),
             3 => out.push_str("/* block */ "),
