@@ -20,6 +20,26 @@ pub struct SourceFile {
     pub path: String,
     #[returns(ref)]
     pub text: String,
+    /// The parse of `text` when it was computed before the file was set: incrementally from
+    /// the previous text's parse after an edit, or by a loader that parsed while reading.
+    /// [`parse_file`] returns it instead of parsing.
+    #[default]
+    #[returns(ref)]
+    pub parsed: Option<Arc<crate::syntax::Parsed>>,
+    /// The static path references of `text`, when a loader computed them with the parse (see
+    /// [`GivenPathRefs`]).
+    #[default]
+    #[returns(ref)]
+    pub given_path_refs: Option<Arc<GivenPathRefs>>,
+}
+
+/// Path references computed outside the database (by a loader, in its parallel pass), with the
+/// flake root they were resolved against; [`path_refs`] uses them only when the workspace puts
+/// the file in that same flake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenPathRefs {
+    pub flake_root: Option<String>,
+    pub refs: Vec<crate::path_refs::PathRef>,
 }
 
 /// Everything the analysis knows about the world outside the file texts.
@@ -75,16 +95,7 @@ impl DiskState {
 /// The paths whose existence the path rules ask about for one file: each reference's target and,
 /// for `import ./dir`, `dir/default.nix`; for a `flake.lock`, the `flake.nix` beside it.
 pub fn paths_to_stat(db: &dyn Db, file: SourceFile) -> Vec<String> {
-    path_refs(db, file)
-        .iter()
-        .flat_map(|r| {
-            let beside = (paths::file_name(&r.target) == "flake.lock")
-                .then(|| paths::join(paths::parent(&r.target), "flake.nix"));
-            [r.target.clone(), format!("{}/default.nix", r.target)]
-                .into_iter()
-                .chain(beside)
-        })
-        .collect()
+    crate::path_refs::paths_to_stat(path_refs(db, file))
 }
 
 #[salsa::db]
@@ -142,22 +153,51 @@ pub struct Change {
     /// For files in `files` whose new text came from editing the old one: the edits, in the
     /// order they were applied, so that the parse can be updated rather than redone.
     pub edits: BTreeMap<String, Vec<TextEdit>>,
+    /// For files in `files`: their parse, made by whoever set them (see
+    /// [`Change::set_file_parsed`]).
+    pub parsed: BTreeMap<String, crate::syntax::Parsed>,
+    /// For files in `files`: their path references, computed by whoever set them.
+    pub path_refs: BTreeMap<String, GivenPathRefs>,
 }
 
-/// One edit of a file's text; `range` is in the text as it was just before this edit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub range: rowan::TextRange,
-    pub insert: String,
-}
+pub use crate::reparse::TextEdit;
 
 impl Change {
     pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
         self.files.push((path.into(), Some(text.into())));
     }
 
+    /// Sets a file's text together with its parse, `syntax::parse(&text)`, made by the caller
+    /// (a loader that parses while reading, on all cores). A parse whose length is not the
+    /// text's is ignored.
+    pub fn set_file_parsed(
+        &mut self,
+        path: impl Into<String>,
+        text: impl Into<String>,
+        parsed: crate::syntax::Parsed,
+    ) {
+        let path = path.into();
+        self.parsed.insert(path.clone(), parsed);
+        self.files.push((path, Some(text.into())));
+    }
+
+    /// Gives the path references of a file set in this change, computed from its parse with
+    /// `crate::path_refs::path_refs` against `flake_root` (the directory of the `flake.nix`
+    /// the file belongs to).
+    pub fn give_path_refs(
+        &mut self,
+        path: impl Into<String>,
+        flake_root: Option<String>,
+        refs: Vec<crate::path_refs::PathRef>,
+    ) {
+        self.path_refs
+            .insert(path.into(), GivenPathRefs { flake_root, refs });
+    }
+
     /// Sets a file's text that results from applying `edits`, in order, to its current text.
-    /// The edits are a hint for reparsing: `new_text` is what the file holds afterwards.
+    /// The edits mark the change as an edit: the new parse is computed incrementally from the
+    /// old one (`crate::reparse`, which finds the changed region itself, so wrong edits cannot
+    /// make a wrong tree). `new_text` is what the file holds afterwards.
     pub fn edit_file(&mut self, path: impl Into<String>, new_text: String, edits: Vec<TextEdit>) {
         let path = path.into();
         self.edits.entry(path.clone()).or_default().extend(edits);
@@ -200,18 +240,48 @@ impl AnalysisHost {
         let db = &mut self.db;
         let ws = db.workspace();
         let mut files: Option<BTreeMap<String, SourceFile>> = None;
+        let mut parsed = change.parsed;
+        let mut given_path_refs = change.path_refs;
         for (path, text) in change.files {
             let existing = ws.files(db).get(&path).copied();
+            let given_refs = given_path_refs.remove(&path).map(Arc::new);
+            let given = parsed
+                .remove(&path)
+                .filter(|p| {
+                    text.as_ref()
+                        .is_some_and(|t| p.green.text_len() == rowan::TextSize::of(t.as_str()))
+                })
+                .map(Arc::new);
             match (existing, text) {
                 (Some(file), Some(text)) => {
                     if file.text(db) != &text {
+                        let new_parse = match given {
+                            Some(p) => Some(p),
+                            // Only Nix files have a syntax tree worth keeping up to date.
+                            None if change.edits.contains_key(&path) && path.ends_with(".nix") => {
+                                Some(Arc::new(reparse_edited(db, file, &text)))
+                            }
+                            None => None,
+                        };
                         let durability = file_durability(&path);
                         file.set_text(db).with_durability(durability).to(text);
+                        if new_parse.is_some() || file.parsed(db).is_some() {
+                            file.set_parsed(db)
+                                .with_durability(durability)
+                                .to(new_parse);
+                        }
+                        if given_refs.is_some() || file.given_path_refs(db).is_some() {
+                            file.set_given_path_refs(db)
+                                .with_durability(durability)
+                                .to(given_refs);
+                        }
                     }
                 }
                 (None, Some(text)) => {
                     let durability = file_durability(&path);
                     let file = SourceFile::builder(path.clone(), text)
+                        .parsed(given)
+                        .given_path_refs(given_refs)
                         .durability(durability)
                         .new(db);
                     files
@@ -260,6 +330,16 @@ impl AnalysisHost {
     }
 }
 
+/// The parse of a file's new text, from the parse of its current text (the one given with it,
+/// or the memoized query's, which the editor has normally asked for already).
+fn reparse_edited(db: &RootDatabase, file: SourceFile, new_text: &str) -> crate::syntax::Parsed {
+    let old_text = file.text(db);
+    match file.parsed(db) {
+        Some(old) => crate::reparse::reparse(old, old_text, new_text),
+        None => crate::reparse::reparse(parse_file(db, file), old_text, new_text),
+    }
+}
+
 /// Lock files change far less often than the modules being edited.
 fn file_durability(path: &str) -> Durability {
     if paths::file_name(path) == "flake.lock" {
@@ -304,10 +384,16 @@ pub fn file_by_path(db: &dyn Db, path: &str) -> Option<SourceFile> {
     db.workspace().files(db).get(path).copied()
 }
 
-/// The parse of a Nix file.
-#[salsa::tracked(returns(ref))]
+/// The parse of a Nix file: the one set with its text, or a full parse.
+///
+/// `no_eq`: a changed text always gives a changed tree, and comparing two large trees (rowan
+/// compares green nodes by content) would cost more than it could save.
+#[salsa::tracked(returns(ref), no_eq)]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> crate::syntax::Parsed {
-    crate::syntax::parse(file.text(db))
+    match file.parsed(db) {
+        Some(parsed) => (**parsed).clone(),
+        None => crate::syntax::parse(file.text(db)),
+    }
 }
 
 /// The model of a `flake.nix`.
@@ -329,7 +415,8 @@ pub fn lock_file(
 /// The option declarations, renames and imports of one Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOptions {
-    crate::options::extract_file(file.path(db), file.text(db))
+    // From the file's parse: an edit then costs the extraction walk, not another full parse.
+    crate::options::extract_parsed(file.path(db), file.text(db), parse_file(db, file))
 }
 
 /// Whether a text names one of the jetpack namespaces' last segments at all: a cheap test
@@ -403,12 +490,25 @@ fn jetpack_declarations(db: &dyn Db, file: SourceFile) -> Vec<crate::options::Op
         .collect()
 }
 
+/// Whether [`path_refs`] of a file are the ones given with its text (resolved against the flake
+/// the workspace puts the file in).
+pub fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
+    file.given_path_refs(db).as_ref().is_some_and(|given| {
+        given.flake_root == flake_context(db, file.path(db)).map(|f| f.root(db).to_string())
+    })
+}
+
 /// The static path references of a Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef> {
-    let parsed = parse_file(db, file);
     let path = file.path(db);
     let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
+    if let Some(given) = file.given_path_refs(db) {
+        if given.flake_root == flake_root {
+            return given.refs.clone();
+        }
+    }
+    let parsed = parse_file(db, file);
     crate::path_refs::path_refs(&parsed.root(), file.text(db), path, flake_root.as_deref())
 }
 
@@ -779,5 +879,114 @@ mod tests {
         host.apply_change(same);
         all_diagnostics(&host, &paths);
         assert!(log.lock().unwrap().is_empty());
+    }
+
+    /// The diagnostics of one file in a fresh host holding these texts.
+    fn fresh_diagnostics(texts: &[(&str, &str)], path: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        let mut host = AnalysisHost::default();
+        let mut change = Change::default();
+        for (p, t) in texts {
+            change.set_file(*p, *t);
+        }
+        host.apply_change(change);
+        let db = host.snapshot();
+        file_diagnostics(&db, file_by_path(&db, path).unwrap()).clone()
+    }
+
+    #[test]
+    fn edits_reparse_incrementally_and_rerun_what_depends_on_the_parse() {
+        let (mut host, log) = counting_host();
+        let flake =
+            "{ inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = { self, nixpkgs }: { }; }";
+        let mut text =
+            String::from("{ imports = [ ./hw.nix ]; services.foo = { enable = true; }; }");
+        let mut change = Change::default();
+        change.set_file("/f/flake.nix", flake);
+        change.set_file("/f/configuration.nix", text.clone());
+        host.apply_change(change);
+        all_diagnostics(&host, &["/f/flake.nix", "/f/configuration.nix"]);
+
+        // Break the file, then mend it, then rename a key: each an edit with its ranges.
+        for (find, insert) in [("true", "true +"), ("true +", "false"), ("foo", "bar")] {
+            let at = text.find(find).unwrap();
+            let range = rowan::TextRange::at((at as u32).into(), (find.len() as u32).into());
+            let mut new = text.clone();
+            new.replace_range(at..at + find.len(), insert);
+            log.lock().unwrap().clear();
+            let mut edit = Change::default();
+            edit.edit_file(
+                "/f/configuration.nix",
+                new.clone(),
+                vec![TextEdit {
+                    range,
+                    insert: insert.to_string(),
+                }],
+            );
+            host.apply_change(edit);
+            let db = host.snapshot();
+            let file = file_by_path(&db, "/f/configuration.nix").unwrap();
+            // The parse was set with the text, and equals a full parse.
+            let given = file.parsed(&db).clone().expect("an incremental parse");
+            let full = crate::syntax::parse(&new);
+            assert_eq!(
+                format!("{:#?}", given.root()),
+                format!("{:#?}", full.root())
+            );
+            assert_eq!(given.errors, full.errors);
+            assert_eq!(
+                *file_diagnostics(&db, file),
+                fresh_diagnostics(
+                    &[("/f/flake.nix", flake), ("/f/configuration.nix", &new)],
+                    "/f/configuration.nix"
+                ),
+                "after {insert:?}"
+            );
+            let ran = log.lock().unwrap().clone();
+            for name in ["parse_file", "file_diagnostics"] {
+                assert!(
+                    ran.iter().any(|q| q.starts_with(name)),
+                    "{name} did not re-run: {ran:?}"
+                );
+            }
+            text = new;
+        }
+        // Setting a whole text drops the parse that was set with the previous one.
+        let mut change = Change::default();
+        change.set_file("/f/configuration.nix", "{ }");
+        host.apply_change(change);
+        let db = host.snapshot();
+        let file = file_by_path(&db, "/f/configuration.nix").unwrap();
+        assert!(file.parsed(&db).is_none());
+        assert!(parse_file(&db, file).errors.is_empty());
+    }
+
+    #[test]
+    fn parses_and_references_given_with_a_text_are_used_only_when_they_fit() {
+        let text = "{ imports = [ ./a.nix ]; }";
+        let parsed = crate::syntax::parse(text);
+        let refs = crate::path_refs::path_refs(&parsed.root(), text, "/f/m.nix", Some("/f"));
+        assert_eq!(refs.len(), 1);
+        let mut host = AnalysisHost::default();
+        let mut change = Change::default();
+        change.set_file("/f/flake.nix", "{ outputs = _: { }; }");
+        change.set_file_parsed("/f/m.nix", text, parsed.clone());
+        change.give_path_refs("/f/m.nix", Some("/f".into()), refs.clone());
+        // A parse of another text and references resolved against another flake are not used.
+        change.set_file_parsed("/g/n.nix", "{ }", crate::syntax::parse("{ x = 1; }"));
+        change.give_path_refs("/g/n.nix", Some("/elsewhere".into()), refs.clone());
+        host.apply_change(change);
+        let db = host.snapshot();
+        let m = file_by_path(&db, "/f/m.nix").unwrap();
+        assert!(path_refs_were_given(&db, m));
+        assert_eq!(*path_refs(&db, m), refs);
+        // The given tree itself, not a new parse.
+        let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
+        let used: &rowan::GreenNodeData = &parse_file(&db, m).green;
+        assert!(std::ptr::eq(given, used));
+        let n = file_by_path(&db, "/g/n.nix").unwrap();
+        assert!(n.parsed(&db).is_none());
+        assert!(!path_refs_were_given(&db, n));
+        assert!(path_refs(&db, n).is_empty());
+        assert_eq!(parse_file(&db, n).root().text().to_string(), "{ }");
     }
 }

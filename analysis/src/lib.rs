@@ -20,6 +20,7 @@ pub mod modules;
 pub mod options;
 pub mod path_refs;
 pub mod paths;
+pub mod reparse;
 pub mod settings;
 pub mod store_path;
 pub mod syntax;

@@ -49,6 +49,20 @@ const UNREAD_ATTRIBUTES: &[&str] = &["example", "defaultText", "description"];
 const MAX_RESOLVE_DEPTH: u8 = 8;
 
 /// Every static path reference in a file. `flake_root` resolves `self`.
+/// The paths whose existence the path rules ask about for these references: each target and,
+/// for `import ./dir`, `dir/default.nix`; for a `flake.lock`, the `flake.nix` beside it.
+pub fn paths_to_stat(refs: &[PathRef]) -> Vec<String> {
+    refs.iter()
+        .flat_map(|r| {
+            let beside = (paths::file_name(&r.target) == "flake.lock")
+                .then(|| paths::join(paths::parent(&r.target), "flake.nix"));
+            [r.target.clone(), format!("{}/default.nix", r.target)]
+                .into_iter()
+                .chain(beside)
+        })
+        .collect()
+}
+
 pub fn path_refs(
     root: &SyntaxNode,
     text: &str,

@@ -13,6 +13,20 @@ use rowan::{GreenNode, TextRange, TextSize};
 pub struct Parsed {
     pub green: GreenNode,
     pub errors: Vec<SyntaxError>,
+    /// What the hostile-input guards found, kept so that an incremental reparse
+    /// (`crate::reparse`) can tell whether they would judge the edited text differently.
+    pub(crate) guard: GuardFacts,
+}
+
+/// The guards' findings about one text (see [`parse`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) struct GuardFacts {
+    /// The file was refused (a tree of one error node), not parsed.
+    pub refused: bool,
+    /// The text holds a run of more than [`MAX_WORD`] word characters (strings not considered).
+    pub long_run: bool,
+    /// An upper bound of the nesting estimate of [`too_deep`] over the whole text, when known.
+    pub depth_estimate: Option<u32>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -34,21 +48,27 @@ impl Parsed {
 pub const MAX_DEPTH: usize = 3000;
 
 pub fn parse(text: &str) -> Parsed {
+    let long_run = longest_word_run(text) > MAX_WORD;
     // rnix's tokenizer rescans an identifier-like word for each of its parts, quadratically:
     // a hostile file with one huge word would take minutes. Nothing is tokenized then.
-    if let Some(offset) = overlong_word(text) {
-        return unparsed_text(text, offset, format!("a word of more than {MAX_WORD} characters outside a string; flakelint does not analyse this file"));
+    if long_run {
+        if let Some(offset) = overlong_word(text) {
+            return unparsed_text(text, offset, format!("a word of more than {MAX_WORD} characters outside a string; flakelint does not analyse this file"));
+        }
     }
     if !may_be_deep(text) {
-        return parse_unguarded(text);
+        let mut parsed = parse_unguarded(text);
+        parsed.guard.long_run = long_run;
+        return parsed;
     }
     // A file that could be that deep: tokens first (a chain estimate rejects the hostile ones
     // before rnix spends quadratic time on them), then the parse on a thread with a large stack,
     // where a tree found too deep is also dropped.
     let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(text).collect();
-    if let Some(offset) = too_deep(&tokens) {
-        return unparsed(tokens, offset);
-    }
+    let estimate = match too_deep(&tokens) {
+        Ok(estimate) => estimate,
+        Err(offset) => return unparsed(tokens, offset),
+    };
     let owned = text.to_string();
     let guarded = std::thread::Builder::new()
         .stack_size(GUARD_STACK)
@@ -63,9 +83,37 @@ pub fn parse(text: &str) -> Parsed {
         .ok()
         .and_then(|handle| handle.join().ok());
     match guarded {
-        Some(Some(parsed)) => parsed,
+        Some(Some(mut parsed)) => {
+            parsed.guard.long_run = long_run;
+            parsed.guard.depth_estimate = Some(estimate);
+            parsed
+        }
         _ => unparsed(tokens, TextSize::from(0)),
     }
+}
+
+/// Whether a byte can be part of the identifier- or path-like words that [`overlong_word`]
+/// measures.
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'\'' | b'~' | b':')
+}
+
+/// The length of the longest run of word bytes, strings not considered (an upper bound of what
+/// [`overlong_word`] measures); 0 for texts too short to matter.
+fn longest_word_run(text: &str) -> usize {
+    if text.len() <= MAX_WORD {
+        return 0;
+    }
+    let (mut run, mut longest) = (0usize, 0usize);
+    for &b in text.as_bytes() {
+        if is_word_byte(b) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
 }
 
 /// The longest identifier- or path-like word outside strings that is tokenized.
@@ -101,9 +149,7 @@ fn overlong_word(text: &str) -> Option<TextSize> {
             in_indented = true;
             run = 0;
             i += 1;
-        } else if b.is_ascii_alphanumeric()
-            || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'\'' | b'~' | b':')
-        {
+        } else if is_word_byte(b) {
             if run == 0 {
                 start = i;
             }
@@ -133,6 +179,10 @@ fn unparsed_text(text: &str, offset: TextSize, message: String) -> Parsed {
             range: TextRange::empty(offset),
             message,
         }],
+        guard: GuardFacts {
+            refused: true,
+            ..GuardFacts::default()
+        },
     }
 }
 
@@ -150,6 +200,7 @@ fn parse_unguarded(text: &str) -> Parsed {
     Parsed {
         green: parse.syntax().green().to_owned(),
         errors,
+        guard: GuardFacts::default(),
     }
 }
 
@@ -170,7 +221,7 @@ fn tree_depth(root: &SyntaxNode) -> usize {
 
 /// Whether a text may hold a very deep tree: large, deeply bracketed, or with a long stretch
 /// without `;`, `,` or a bracket (where long chains hide).
-fn may_be_deep(text: &str) -> bool {
+pub(crate) fn may_be_deep(text: &str) -> bool {
     if text.len() > 64 * 1024 {
         return true;
     }
@@ -200,35 +251,88 @@ fn may_be_deep(text: &str) -> bool {
     false
 }
 
-/// The offset where the tree's depth would first exceed [`MAX_DEPTH`], estimated from the
-/// tokens: each open bracket is a level, and so is each term of a chain of operators or
-/// applications and each `x:`, `with`, `assert`, `if`, `else` and `let ... in` (a list's
-/// elements are siblings, not a chain).
-fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
-    use SyntaxKind::*;
-    struct Level {
-        kind: SyntaxKind,
-        run: usize,
-        /// `with x;` / `assert x;` headers whose `;` does not end the chain.
-        headers: usize,
-        /// Inside `inherit a b c;`, whose names are siblings.
-        inherit: bool,
+/// The tree's depth estimated from the tokens (the largest value of the estimate), or the offset
+/// where it would first exceed [`MAX_DEPTH`]: each open bracket is a level, and so is each term
+/// of a chain of operators or applications and each `x:`, `with`, `assert`, `if`, `else` and
+/// `let ... in` (a list's elements are siblings, not a chain).
+fn too_deep(tokens: &[rnix::Token<'_>]) -> Result<u32, TextSize> {
+    let mut estimate = DepthEstimate::new();
+    let mut offset = TextSize::from(0);
+    for (kind, text) in tokens {
+        let here = offset;
+        offset += TextSize::of(*text);
+        estimate.step(*kind);
+        if estimate.total > MAX_DEPTH {
+            return Err(here);
+        }
     }
-    let level = |kind| Level {
+    Ok(estimate.peak as u32)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Level {
+    kind: SyntaxKind,
+    run: usize,
+    /// `with x;` / `assert x;` headers whose `;` does not end the chain.
+    headers: usize,
+    /// Inside `inherit a b c;`, whose names are siblings.
+    inherit: bool,
+}
+
+fn level(kind: SyntaxKind) -> Level {
+    Level {
         kind,
         run: 0,
         headers: 0,
         inherit: false,
-    };
-    let mut stack = vec![level(TOKEN_L_PAREN)];
-    let mut total = 0usize;
-    let mut offset = TextSize::from(0);
-    let mut prev_ends_operand = false;
-    for (kind, text) in tokens {
-        let here = offset;
-        offset += TextSize::of(*text);
+    }
+}
+
+/// The state of the depth estimate of [`too_deep`], one token at a time. `total` is always
+/// the number of open levels above the first plus the sum of the levels' runs.
+/// Open levels, the first level's run, headers and `inherit`, and whether an operand just ended.
+pub(crate) type EstimateEnd = (usize, usize, usize, bool, bool);
+
+#[derive(Clone, Debug)]
+pub(crate) struct DepthEstimate {
+    stack: Vec<Level>,
+    pub total: usize,
+    /// The largest `total` seen.
+    pub peak: usize,
+    prev_ends_operand: bool,
+    /// A closing token arrived with only the first level open (in a fragment estimated on its
+    /// own, it would close a level of the surrounding text).
+    pub underflow: bool,
+}
+
+impl DepthEstimate {
+    pub fn new() -> DepthEstimate {
+        DepthEstimate {
+            stack: vec![level(SyntaxKind::TOKEN_L_PAREN)],
+            total: 0,
+            peak: 0,
+            prev_ends_operand: false,
+            underflow: false,
+        }
+    }
+
+    /// The state that a fragment must leave for the text after it to be estimated as before:
+    /// open levels, the first level's counters, and whether an operand just ended.
+    pub fn end_state(&self) -> EstimateEnd {
+        let first = &self.stack[0];
+        (
+            self.stack.len(),
+            first.run,
+            first.headers,
+            first.inherit,
+            self.prev_ends_operand,
+        )
+    }
+
+    pub fn step(&mut self, kind: SyntaxKind) {
+        use SyntaxKind::*;
         if matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
-            continue;
+            return;
         }
         let starts_operand = matches!(
             kind,
@@ -245,33 +349,36 @@ fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
                 | TOKEN_L_BRACK
                 | TOKEN_L_PAREN
         );
+        let stack = &mut self.stack;
         let top = stack.len() - 1;
         // In a list, an operand right after another one starts a new element.
-        if stack[top].kind == TOKEN_L_BRACK && starts_operand && prev_ends_operand {
-            total -= stack[top].run;
+        if stack[top].kind == TOKEN_L_BRACK && starts_operand && self.prev_ends_operand {
+            self.total -= stack[top].run;
             stack[top].run = 0;
         }
         match kind {
             TOKEN_L_BRACE | TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_INTERPOL_START | TOKEN_LET => {
-                stack.push(level(*kind));
-                total += 1;
+                stack.push(level(kind));
+                self.total += 1;
             }
             TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_INTERPOL_END | TOKEN_IN => {
                 if stack.len() > 1 {
                     let closed = stack.pop().unwrap_or(level(TOKEN_L_PAREN));
-                    total = total.saturating_sub(closed.run + 1);
+                    self.total = self.total.saturating_sub(closed.run + 1);
+                } else {
+                    self.underflow = true;
                 }
                 // The body of `let ... in` nests below it.
-                if *kind == TOKEN_IN {
+                if kind == TOKEN_IN {
                     let top = stack.len() - 1;
                     stack[top].run += 1;
-                    total += 1;
+                    self.total += 1;
                 }
             }
             TOKEN_WITH | TOKEN_ASSERT => {
                 stack[top].headers += 1;
                 stack[top].run += 1;
-                total += 1;
+                self.total += 1;
             }
             TOKEN_INHERIT => stack[top].inherit = true,
             TOKEN_SEMICOLON if stack[top].inherit => stack[top].inherit = false,
@@ -280,18 +387,16 @@ fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
             TOKEN_STRING_CONTENT | TOKEN_STRING_END => {}
             _ if stack[top].inherit => {}
             TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN => {
-                total -= stack[top].run;
+                self.total -= stack[top].run;
                 stack[top].run = 0;
             }
             _ => {
                 stack[top].run += 1;
-                total += 1;
+                self.total += 1;
             }
         }
-        if total > MAX_DEPTH {
-            return Some(here);
-        }
-        prev_ends_operand = matches!(
+        self.peak = self.peak.max(self.total);
+        self.prev_ends_operand = matches!(
             kind,
             TOKEN_IDENT
                 | TOKEN_INTEGER
@@ -307,7 +412,6 @@ fn too_deep(tokens: &[rnix::Token<'_>]) -> Option<TextSize> {
                 | TOKEN_R_PAREN
         );
     }
-    None
 }
 
 /// A flat tree of the tokens under one error node, for a file too deeply nested to parse.
@@ -326,6 +430,10 @@ fn unparsed(tokens: Vec<rnix::Token<'_>>, offset: TextSize) -> Parsed {
             range: TextRange::empty(offset),
             message: format!("expression nested more than {MAX_DEPTH} levels deep (counting brackets and chained operators); flakelint does not analyse this file"),
         }],
+        guard: GuardFacts {
+            refused: true,
+            ..GuardFacts::default()
+        },
     }
 }
 

@@ -1,16 +1,18 @@
 //! `flakelint check`: find the files, load them with their flakes' context, run the rules on
 //! both cores, apply fixes when asked, and render the findings.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use analysis::config::Config;
-use analysis::db::{self, AnalysisHost, Change, SourceFile};
+use analysis::db::{self, AnalysisHost, Change, DiskState, SourceFile};
 use analysis::diagnostic::{apply_edits, Diagnostic, FileEdit, Severity};
 use analysis::lints::{file_diagnostics, FileKind, Rule};
-use analysis::syntax::{ColumnUnit, LineIndex};
+use analysis::path_refs::{self, PathRef};
+use analysis::syntax::{ColumnUnit, LineIndex, Parsed};
 use analysis::TextRange;
+use dashmap::DashMap;
 use rayon::prelude::*;
 
 use crate::jetpack_source;
@@ -60,6 +62,9 @@ struct Loaded {
     /// Files that could not be read at all, and internal errors: each ends the run with exit 2.
     unreadable: Vec<String>,
     warnings: Vec<String>,
+    /// What the loader statted for the path references it computed while reading; taken by
+    /// the first analysis.
+    disk: Option<DiskState>,
 }
 
 /// Runs `check` and returns its exit code.
@@ -176,7 +181,7 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
         let absolute = std::fs::canonicalize(&absolute)
             .map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
         if meta.is_dir() {
-            walk(&absolute, &mut targets);
+            walk_parallel(&absolute, &mut targets);
             walked.push(absolute);
         } else if is_target(&absolute) {
             targets.insert(absolute);
@@ -198,7 +203,33 @@ fn is_target(path: &Path) -> bool {
 /// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
 /// `result*` links, never following symlinks (so loops cannot trap it).
 pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
-    let walker = ignore::WalkBuilder::new(dir)
+    for entry in walker(dir).build().flatten() {
+        if let Some(target) = walked_target(&entry) {
+            targets.insert(target);
+        }
+    }
+}
+
+/// [`walk`] on all cores (the directory reads and `.gitignore` matching of a large tree).
+pub fn walk_parallel(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
+    let found = std::sync::Mutex::new(Vec::new());
+    walker(dir).build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            if let Some(target) = entry.ok().as_ref().and_then(walked_target) {
+                if let Ok(mut all) = found.lock() {
+                    all.push(target);
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    targets.extend(found.into_inner().unwrap_or_default());
+}
+
+fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(dir);
+    walker
         .hidden(false)
         .follow_links(false)
         .require_git(false)
@@ -209,21 +240,21 @@ pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
                 || name == "node_modules"
                 || name == ".direnv"
                 || (is_link && name.starts_with("result")))
-        })
-        .build();
-    for entry in walker.flatten() {
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_file() && is_target(entry.path()) {
-            targets.insert(entry.path().to_path_buf());
-        } else if file_type.is_symlink() && entry.path().is_file() && is_target(entry.path()) {
-            // Nix reads a symlinked file where it really is (its relative paths start there):
-            // lint it there. A dangling or looping link is skipped.
-            if let Ok(real) = std::fs::canonicalize(entry.path()) {
-                targets.insert(real);
-            }
-        }
+        });
+    walker
+}
+
+/// The file to lint that a walked entry gives, if any.
+fn walked_target(entry: &ignore::DirEntry) -> Option<PathBuf> {
+    let file_type = entry.file_type()?;
+    if file_type.is_file() && is_target(entry.path()) {
+        Some(entry.path().to_path_buf())
+    } else if file_type.is_symlink() && entry.path().is_file() && is_target(entry.path()) {
+        // Nix reads a symlinked file where it really is (its relative paths start there):
+        // lint it there. A dangling or looping link is skipped.
+        std::fs::canonicalize(entry.path()).ok()
+    } else {
+        None
     }
 }
 
@@ -238,6 +269,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
     let mut dirs = BTreeSet::new();
     let mut target_dirs = HashSet::new();
+    // The flake root of each target's directory, as the analysis names it.
+    let mut dir_roots: HashMap<&Path, Option<String>> = HashMap::new();
     let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
     // Directories of targets that are in no flake (their files may use an explicit source).
     let mut flakeless_dirs: HashSet<&Path> = HashSet::new();
@@ -248,6 +281,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         configs.discover(dir).map_err(|e| Fatal(e.0))?;
         let root = load::flake_root_of(target);
+        dir_roots.insert(dir, root.as_deref().map(load::vfs_path));
         if root.is_none() {
             flakeless_dirs.insert(dir);
         }
@@ -279,22 +313,56 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         dirs.insert(dir.to_path_buf());
     }
-    let read: Vec<(PathBuf, bool, Result<String, ReadIssue>)> = to_read
+    // One pass on all cores: read and parse each file and, for the targets, find their path
+    // references and stat what they name (each path once). Parsing is most of the work; the
+    // analysis takes the parses and references with the texts.
+    type Refs = Option<(Option<String>, Vec<PathRef>)>;
+    type Read = (
+        PathBuf,
+        bool,
+        Result<String, ReadIssue>,
+        Option<Parsed>,
+        Refs,
+    );
+    let statted: DashMap<String, (bool, Option<String>)> = DashMap::new();
+    let read: Vec<Read> = to_read
         .into_par_iter()
         .map(|(path, is_target)| {
-            let text = load::read_source(&path);
-            (path, is_target, text)
+            let (text, parsed) = load::read_and_parse(&path);
+            let refs = match (&text, &parsed) {
+                (Ok(text), Some(parsed)) if is_target => {
+                    let vfs = load::vfs_path(&path);
+                    let dir = path.parent().unwrap_or(Path::new("/"));
+                    let root = dir_roots.get(dir).cloned().flatten();
+                    let refs = path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
+                    for wanted in path_refs::paths_to_stat(&refs) {
+                        if !statted.contains_key(&wanted) {
+                            let found = load::stat_path(&wanted);
+                            statted.insert(wanted, found);
+                        }
+                    }
+                    Some((root, refs))
+                }
+                _ => None,
+            };
+            (path, is_target, text, parsed, refs)
         })
         .collect();
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
     let mut target_paths = Vec::new();
-    for (path, is_target, text) in read {
+    for (path, is_target, text, parsed, refs) in read {
         let vfs = load::vfs_path(&path);
         match text {
             Ok(text) => {
-                change.files.push((vfs.clone(), Some(text)));
+                if let Some((root, refs)) = refs {
+                    change.give_path_refs(vfs.clone(), root, refs);
+                }
+                match parsed {
+                    Some(parsed) => change.set_file_parsed(vfs.clone(), text, parsed),
+                    None => change.files.push((vfs.clone(), Some(text))),
+                }
                 if is_target {
                     target_paths.push(vfs);
                 }
@@ -377,6 +445,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         load_findings,
         unreadable,
         warnings,
+        disk: Some(load::disk_state(
+            statted
+                .into_iter()
+                .map(|(path, (exists, real))| (path, exists, real)),
+        )),
     })
 }
 
@@ -384,13 +457,28 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
 /// first, so that `missing-file` and `untracked-file` know what exists.
 fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
     let snapshot = loaded.host.snapshot();
+    // The loader statted what the references it computed name; the other targets' references
+    // (lock files, files whose flake the loader saw otherwise, files changed by a fix) are
+    // found and statted here.
+    let known = loaded.disk.take();
     let wanted: Vec<String> = loaded
         .targets
         .par_iter()
-        .map_with(snapshot, |db, &file| db::paths_to_stat(db, file))
+        .map_with(snapshot, |db, &file| {
+            if known.is_some() && db::path_refs_were_given(db, file) {
+                Vec::new()
+            } else {
+                db::paths_to_stat(db, file)
+            }
+        })
         .flatten()
+        .filter(|path| known.as_ref().is_none_or(|k| !k.exists.contains_key(path)))
         .collect();
-    let disk = load::stat_paths(wanted);
+    let mut disk = load::stat_paths(wanted);
+    if let Some(known) = known {
+        disk.exists.extend(known.exists);
+        disk.canonical.extend(known.canonical);
+    }
     loaded.host.apply_change(Change {
         disk: Some(disk),
         ..Change::default()

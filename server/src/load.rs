@@ -57,6 +57,22 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     })
 }
 
+/// Reads a source file and, for a `.nix` file, parses it too: the loader does both in one
+/// parallel pass and hands the parse to the analysis with the text
+/// (`analysis::db::Change::set_file_parsed`), so that no later pass parses on its own.
+pub fn read_and_parse(
+    path: &Path,
+) -> (Result<String, ReadIssue>, Option<analysis::syntax::Parsed>) {
+    let text = read_source(path);
+    let parsed = match &text {
+        Ok(text) if path.extension().is_some_and(|e| e == "nix") => {
+            Some(analysis::syntax::parse(text))
+        }
+        _ => None,
+    };
+    (text, parsed)
+}
+
 pub fn io_message(e: &std::io::Error) -> String {
     let text = e.to_string();
     // "Permission denied (os error 13)" -> "permission denied"
@@ -186,22 +202,38 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
     let statted: Vec<(String, bool, Option<String>)> = unique
         .into_par_iter()
         .map(|path| {
-            // A dangling symlink still names something, and Nix reports it differently.
-            let exists = fs::symlink_metadata(&path).is_ok();
-            let real = exists
-                .then(|| fs::canonicalize(&path).ok())
-                .flatten()
-                .map(|real| vfs_path(&real))
-                .filter(|real| *real != path);
+            let (exists, real) = stat_path(&path);
             (path, exists, real)
         })
         .collect();
-    let mut disk = DiskState::default();
-    for (path, exists, real) in statted {
-        if let Some(real) = real {
-            disk.canonical.insert(path.clone(), real);
-        }
-        disk.exists.insert(path, exists);
-    }
-    disk
+    disk_state(statted)
+}
+
+/// Whether a path exists, and where it really is when that differs (a symlink on the way).
+pub fn stat_path(path: &str) -> (bool, Option<String>) {
+    // A dangling symlink still names something, and Nix reports it differently.
+    let exists = fs::symlink_metadata(path).is_ok();
+    let real = exists
+        .then(|| fs::canonicalize(path).ok())
+        .flatten()
+        .map(|real| vfs_path(&real))
+        .filter(|real| real != path);
+    (exists, real)
+}
+
+/// The disk state of statted paths (built from sorted entries: a bulk build, not one insertion
+/// at a time).
+pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String>)>) -> DiskState {
+    let mut statted: Vec<(String, bool, Option<String>)> = statted.into_iter().collect();
+    statted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    statted.dedup_by(|a, b| a.0 == b.0);
+    let canonical = statted
+        .iter()
+        .filter_map(|(path, _, real)| Some((path.clone(), real.clone()?)))
+        .collect();
+    let exists = statted
+        .into_iter()
+        .map(|(path, exists, _)| (path, exists))
+        .collect();
+    DiskState { exists, canonical }
 }

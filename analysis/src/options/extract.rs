@@ -121,7 +121,11 @@ pub fn extract_tree(entry: &str, read: &mut dyn FnMut(&str) -> Option<String>) -
 /// The option declarations, renames and imports of one module file. `path` names the file in
 /// the results and resolves its relative imports.
 pub fn extract_file(path: &str, text: &str) -> FileOptions {
-    let parsed = syntax::parse(text);
+    extract_parsed(path, text, &syntax::parse(text))
+}
+
+/// [`extract_file`] from a parse of `text` made already.
+pub fn extract_parsed(path: &str, text: &str, parsed: &syntax::Parsed) -> FileOptions {
     let mut ex = Extractor {
         path,
         text,

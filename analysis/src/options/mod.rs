@@ -19,7 +19,7 @@ use std::fmt;
 
 use rowan::TextRange;
 
-pub use extract::{extract_file, extract_tree};
+pub use extract::{extract_file, extract_parsed, extract_tree};
 
 /// The bundled index as a source of declarations.
 pub fn bundled_source() -> std::sync::Arc<index::SourceOptions> {
