@@ -989,4 +989,83 @@ mod tests {
         assert!(path_refs(&db, n).is_empty());
         assert_eq!(parse_file(&db, n).root().text().to_string(), "{ }");
     }
+
+    /// SPEC §7: editing `configuration.nix` re-extracts no option declarations. The jetpack-nixos
+    /// source is extracted once, outside the database; a user module that declares options is
+    /// extracted when it changes, not when another file does; and the indexes built from them
+    /// are reused as long as the edited file declares nothing.
+    #[test]
+    fn editing_a_configuration_re_extracts_no_option_declarations() {
+        let (mut host, log) = counting_host();
+        let mut change = Change::default();
+        change.set_file(
+            "/f/flake.nix",
+            r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs";
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = { self, nixpkgs, jetpack }: {
+    nixosConfigurations.orin = nixpkgs.lib.nixosSystem {
+      modules = [ jetpack.nixosModules.default ./configuration.nix ./carrier.nix ];
+    };
+  };
+}"#,
+        );
+        change.set_file(
+            "/f/configuration.nix",
+            "{ hardware.nvidia-jetpack.enable = true; hardware.nvidia-jetpack.som = \"orin-agx\"; }",
+        );
+        change.set_file(
+            "/f/carrier.nix",
+            "{ lib, ... }: { options.hardware.nvidia-jetpack.carrierBoard = lib.mkOption { type = lib.types.enum [ \"mine\" ]; }; }",
+        );
+        change.option_sources = Some(BTreeMap::from([(
+            "/f".to_string(),
+            crate::options::bundled_source(),
+        )]));
+        host.apply_change(change);
+        let paths = ["/f/flake.nix", "/f/configuration.nix", "/f/carrier.nix"];
+        all_diagnostics(&host, &paths);
+        let first = log.lock().unwrap().clone();
+        let carrier = id_of(&host, "/f/carrier.nix");
+        assert!(
+            first
+                .iter()
+                .any(|q| q.starts_with("file_options") && q.ends_with(&format!("({carrier})"))),
+            "the user's declarations were extracted: {first:?}"
+        );
+        assert!(
+            first.iter().any(|q| q.contains("option_index")),
+            "an option index was built: {first:?}"
+        );
+
+        for (i, som) in ["orin-nx", "orin-nano", "xavier-agx"].iter().enumerate() {
+            log.lock().unwrap().clear();
+            let mut edit = Change::default();
+            edit.set_file(
+                "/f/configuration.nix",
+                format!(
+                    "{{ hardware.nvidia-jetpack.enable = true; hardware.nvidia-jetpack.som = \"{som}\";{} }}",
+                    " ".repeat(i)
+                ),
+            );
+            host.apply_change(edit);
+            all_diagnostics(&host, &paths);
+            let ran = log.lock().unwrap().clone();
+            assert!(
+                ran.iter().any(|q| q.starts_with("file_settings")),
+                "the edited file was analysed again: {ran:?}"
+            );
+            for query in &ran {
+                assert!(
+                    !(query.starts_with("file_options")
+                        && query.ends_with(&format!("({carrier})"))),
+                    "another file's declarations were extracted again: {ran:?}"
+                );
+                assert!(
+                    !query.contains("option_index"),
+                    "an option index was rebuilt although no declaration changed: {ran:?}"
+                );
+            }
+        }
+    }
 }
