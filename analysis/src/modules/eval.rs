@@ -70,6 +70,10 @@ pub(crate) struct Frame {
     /// `with E;`: names not bound lexically are looked up in `E`.
     with: Option<Val>,
     parent: Env,
+    /// For the frame of a function call, a number unique to that call (0 otherwise): a
+    /// function made inside a call is a different value for every call (`mkOverlay 1`,
+    /// `mkOverlay 2`).
+    call: u32,
 }
 
 /// Names that `with inputs;` cannot shadow: Nix's builtins stay what they are.
@@ -107,6 +111,8 @@ pub(crate) struct Evaluator<'a> {
     loader: Option<Loader<'a>>,
     depth: Cell<u32>,
     steps: Cell<u32>,
+    /// Function calls made so far (numbers the call frames).
+    calls: Cell<u32>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -117,6 +123,7 @@ impl<'a> Evaluator<'a> {
             loader,
             depth: Cell::new(0),
             steps: Cell::new(0),
+            calls: Cell::new(0),
         }
     }
 
@@ -235,6 +242,7 @@ impl<'a> Evaluator<'a> {
                             .collect(),
                         with: None,
                         parent: env.clone(),
+                        call: 0,
                     }));
                     return Val::Attrs(Rc::new(self.attrs(set, &frame, offset)));
                 }
@@ -251,6 +259,7 @@ impl<'a> Evaluator<'a> {
                     names,
                     with: None,
                     parent: env.clone(),
+                    call: 0,
                 };
                 for inherit in l.inherits() {
                     for (name, lazy) in self.inherit(&inherit, env) {
@@ -273,6 +282,7 @@ impl<'a> Evaluator<'a> {
                     names: Vec::new(),
                     with: Some(scope),
                     parent: env.clone(),
+                    call: 0,
                 }));
                 self.eval(&body, &env)
             }
@@ -625,6 +635,14 @@ impl<'a> Evaluator<'a> {
                     1,
                 ))
             }
+            "withSystem" => {
+                // flake-parts: `withSystem "aarch64-linux" ({ config, ... }: nixosSystem {...})`;
+                // the per-system arguments are not known.
+                let Val::Closure(lambda, cenv) = self.eval(rest.first()?, env) else {
+                    return None;
+                };
+                Some((self.call(&lambda, &cenv, Lazy::Val(Val::Unknown)), 1))
+            }
             "fetchTarball" | "fetchGit" | "fetchFromGitHub" | "fetchzip" | "fetchurl" => {
                 let text = match self.eval(arg, env) {
                     Val::Str(url) => url,
@@ -756,10 +774,12 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        self.calls.set(self.calls.get() + 1);
         let env = Some(Rc::new(Frame {
             names,
             with: None,
             parent: env.clone(),
+            call: self.calls.get(),
         }));
         match lambda.body() {
             Some(body) => self.eval(&body, &env),
@@ -774,18 +794,32 @@ impl Val {
     pub fn into_term(self, ev: &Evaluator) -> Option<Term> {
         match self {
             Val::Term(t) => Some(t),
-            Val::Closure(l, _) => Some(Term::Local {
+            Val::Closure(l, env) => Some(Term::Local {
                 file: ev.file_of(l.syntax()),
                 offset: u32::from(l.syntax().text_range().start()),
+                instance: call_instance(&env),
             }),
-            Val::Attrs(a) => a
-                .origin
-                .clone()
-                .map(|(file, offset)| Term::Local { file, offset }),
+            Val::Attrs(a) => a.origin.clone().map(|(file, offset)| Term::Local {
+                file,
+                offset,
+                instance: 0,
+            }),
             Val::Str(s) => Some(Term::Str(s)),
             _ => None,
         }
     }
+}
+
+/// The innermost function call a closure was made in (0 for none).
+fn call_instance(env: &Env) -> u32 {
+    let mut cur = env.clone();
+    while let Some(frame) = cur {
+        if frame.call != 0 {
+            return frame.call;
+        }
+        cur = frame.parent.clone();
+    }
+    0
 }
 
 fn concat(a: Val, b: Val) -> Val {

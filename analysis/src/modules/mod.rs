@@ -51,6 +51,8 @@ pub enum Term {
     Local {
         file: String,
         offset: u32,
+        /// Which call of an enclosing function made it (0: none).
+        instance: u32,
     },
     Str(String),
 }
@@ -125,7 +127,11 @@ impl Term {
             Term::Import(t) => format!("import({})", t.key()?),
             Term::Apply(f, a) => format!("{}({})", f.key()?, a.key()?),
             Term::Source(s) => format!("src:{s}"),
-            Term::Local { file, offset } => format!("local:{file}@{offset}"),
+            Term::Local {
+                file,
+                offset,
+                instance,
+            } => format!("local:{file}@{offset}#{instance}"),
             Term::Inputs | Term::Args | Term::Arg { .. } | Term::Str(_) => return None,
         })
     }
@@ -312,9 +318,14 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         config.complete = false;
         return config;
     };
-    let (modules, complete) = module_list(ev, ev.attr(&arg, "modules"), true);
-    config.modules = modules;
-    config.complete &= complete;
+    // `extraModules` and `baseModules` are modules of the configuration too (nixpkgs's
+    // `eval-config.nix` takes them next to `modules`).
+    for key in ["modules", "extraModules", "baseModules"] {
+        let (modules, complete) = module_list(ev, ev.attr(&arg, key), true);
+        config.modules.extend(modules);
+        config.complete &= complete;
+    }
+    config.complete &= !arg.opaque;
     match ev.attr(&arg, "specialArgs") {
         Some(Val::Term(Term::Inputs)) => config.special_args.all_inputs = true,
         Some(Val::Attrs(args)) => {
@@ -358,7 +369,7 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
         Val::Term(t) => ModuleRef::Term(t),
         v @ (Val::Closure(..) | Val::Attrs(_)) => {
             let origin = v.clone().into_term(ev).and_then(|t| match t {
-                Term::Local { file, offset } if file != ev.file => Some((file, offset)),
+                Term::Local { file, offset, .. } if file != ev.file => Some((file, offset)),
                 _ => None,
             });
             let mut facts = facts_of_module(ev, v);
