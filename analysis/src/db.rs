@@ -480,7 +480,7 @@ fn nix_files_under(db: &dyn Db, dir: &str) -> Vec<SourceFile> {
 pub fn module_facts(db: &dyn Db, file: SourceFile) -> crate::modules::ModuleFacts {
     let text = file.text(db);
     // Most modules neither import nor touch overlays or module arguments: no parse needed.
-    if !["imports", "overlays", "_module"]
+    if !["imports", "overlays", "_module", "nvidia-jetpack"]
         .iter()
         .any(|w| text.contains(w))
     {

@@ -24,6 +24,7 @@ const MAX_STEPS: u32 = 200_000;
 pub(crate) enum Val {
     Term(Term),
     Str(String),
+    Bool(bool),
     /// Items with their ranges; `false` when part of the list could not be seen.
     List(Vec<(Val, Place)>, bool),
     Attrs(Rc<Attrs>),
@@ -203,7 +204,12 @@ impl<'a> Evaluator<'a> {
                 let Some(tok) = i.ident_token() else {
                     return Val::Unknown;
                 };
-                self.lookup(tok.text(), env).unwrap_or(Val::Unknown)
+                self.lookup(tok.text(), env)
+                    .unwrap_or_else(|| match tok.text() {
+                        "true" => Val::Bool(true),
+                        "false" => Val::Bool(false),
+                        _ => Val::Unknown,
+                    })
             }
             ast::Expr::Select(s) => {
                 let (Some(base), Some(path)) = (s.expr(), s.attrpath()) else {

@@ -23,6 +23,9 @@ pub struct ConfigGraph {
     pub jetpack: Option<(String, TextRange)>,
     /// Whether one of its modules declares options under `hardware.nvidia-jetpack` itself.
     pub declares_jetpack: bool,
+    /// Whether one of its modules sets `hardware.nvidia-jetpack.enable = true` where it can
+    /// be seen: jetpack-nixos's module applies its overlays only then.
+    pub jetpack_enabled: bool,
     pub overlays: Vec<OverlayUse>,
     /// Files that hold modules written inline (`flake.nix`, a file of configurations it
     /// imports): such a file may hold modules of other configurations too.
@@ -183,6 +186,7 @@ impl<'a> Builder<'a> {
                 complete: true,
                 jetpack: None,
                 declares_jetpack: false,
+                jetpack_enabled: false,
                 overlays: Vec::new(),
                 inline_files: Vec::new(),
             },
@@ -215,6 +219,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.graph.complete &= facts.complete;
+        self.graph.jetpack_enabled |= facts.jetpack_enabled;
         self.overlays(&facts.overlays);
         for (name, term) in &facts.args {
             self.args.named.push((name.clone(), term.clone()));
@@ -440,11 +445,16 @@ pub fn jetpack_module(term: &Term, jetpack: &BTreeSet<String>) -> Option<Vec<Ter
 
 /// Overlays that reach one configuration more than once: for each overlay listed by the user,
 /// the earlier use of the same overlay, when there is one (or, for an overlay that a module
-/// applies itself, the user's listing of it).
+/// applies itself, the user's listing of it). jetpack-nixos's module applies its overlays only
+/// with `hardware.nvidia-jetpack.enable = true`: where that is not seen, they are left out.
 pub fn duplicate_overlays(graph: &ConfigGraph) -> Vec<(&OverlayUse, &OverlayUse)> {
     let mut first: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
     let mut out = Vec::new();
-    for u in &graph.overlays {
+    for u in graph
+        .overlays
+        .iter()
+        .filter(|u| graph.jetpack_enabled || !u.by_module)
+    {
         match first.get(u.key.as_str()) {
             None => {
                 first.insert(&u.key, u);

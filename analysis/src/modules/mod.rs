@@ -214,6 +214,9 @@ pub struct ModuleFacts {
     pub args: Vec<(String, Term)>,
     /// Whether every import was understood.
     pub complete: bool,
+    /// Whether it sets `hardware.nvidia-jetpack.enable = true` (not under `mkIf`): only then
+    /// does jetpack-nixos's module apply its overlays.
+    pub jetpack_enabled: bool,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
     pub origin: Option<(String, u32)>,
@@ -416,8 +419,12 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         .into_iter()
         .flatten()
     {
-        let overlays = ev.select(ev.select(holder, "nixpkgs"), "overlays");
+        let overlays = ev.select(ev.select(holder.clone(), "nixpkgs"), "overlays");
         facts.overlays.extend(overlay_items(ev, overlays));
+        let enable = ["hardware", "nvidia-jetpack", "enable"]
+            .iter()
+            .fold(holder, |v, name| ev.select(v, name));
+        facts.jetpack_enabled |= matches!(enable, Val::Bool(true));
     }
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
