@@ -509,7 +509,7 @@ pub fn declares_jetpack_options(db: &dyn Db, file: SourceFile) -> bool {
         && file_options(db, file)
             .options
             .iter()
-            .any(|d| d.path.len() > 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack")
+            .any(|d| d.path.len() >= 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack")
 }
 
 /// The NixOS configurations a `flake.nix` defines, and its own `nixosModules`.

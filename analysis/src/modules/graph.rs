@@ -220,6 +220,7 @@ impl<'a> Builder<'a> {
         }
         self.graph.complete &= facts.complete;
         self.graph.jetpack_enabled |= facts.jetpack_enabled;
+        self.graph.declares_jetpack |= facts.declares_jetpack;
         self.overlays(&facts.overlays);
         for (name, term) in &facts.args {
             self.args.named.push((name.clone(), term.clone()));

@@ -217,6 +217,9 @@ pub struct ModuleFacts {
     /// Whether it sets `hardware.nvidia-jetpack.enable = true` (not under `mkIf`): only then
     /// does jetpack-nixos's module apply its overlays.
     pub jetpack_enabled: bool,
+    /// Whether it declares options under `hardware.nvidia-jetpack` itself (a stub that lets
+    /// shared modules set them on other machines, an extension of an enum).
+    pub declares_jetpack: bool,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
     pub origin: Option<(String, u32)>,
@@ -426,6 +429,7 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
             .fold(holder, |v, name| ev.select(v, name));
         facts.jetpack_enabled |= matches!(enable, Val::Bool(true));
     }
+    facts.declares_jetpack = declares(ev, &attrs, &["options", "hardware", "nvidia-jetpack"]);
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
             if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
@@ -434,6 +438,18 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         }
     }
     facts
+}
+
+/// Whether an attrset has a binding at `path`, whatever its value.
+fn declares(ev: &Evaluator, attrs: &eval::Attrs, path: &[&str]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return true;
+    };
+    match ev.attr(attrs, first) {
+        Some(_) if rest.is_empty() => true,
+        Some(Val::Attrs(inner)) => declares(ev, &inner, rest),
+        _ => false,
+    }
 }
 
 fn overlay_items(ev: &Evaluator, list: Val) -> Vec<OverlayItem> {
