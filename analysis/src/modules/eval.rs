@@ -311,6 +311,13 @@ impl<'a> Evaluator<'a> {
                     Some(ast::BinOpKind::Update) => {
                         match (self.eval(&lhs, env), self.eval(&rhs, env)) {
                             (Val::Attrs(a), Val::Attrs(b)) => Val::Attrs(Rc::new(update(&a, &b))),
+                            // `eachDefaultSystem (...) // { nixosConfigurations = ...; }`: the
+                            // right side's names are known, any other may come from the left.
+                            (Val::Unknown, Val::Attrs(b)) => Val::Attrs(Rc::new(Attrs {
+                                origin: b.origin.clone(),
+                                entries: b.entries.clone(),
+                                opaque: true,
+                            })),
                             _ => Val::Unknown,
                         }
                     }
