@@ -116,13 +116,32 @@ fn removal(ctx: &LintCtx, here: &OverlayUse, other: &OverlayUse) -> Option<Fix> 
     if !items[..index].iter().any(|n| n.text_range() == other.range) {
         return None;
     }
-    let start = items[index - 1].text_range().end();
     Some(Fix::replace(
         "remove the second listing",
         ctx.path,
-        TextRange::new(start, here.range.end()),
+        removal_range(ctx.text, items[index - 1].text_range().end(), here.range),
         "",
     ))
+}
+
+/// What to delete for a list entry: its own line when it stands alone on one, otherwise the
+/// entry and the blanks before it (comments next to the previous entry stay).
+fn removal_range(text: &str, prev_end: rowan::TextSize, entry: TextRange) -> TextRange {
+    let (start, end) = (usize::from(entry.start()), usize::from(entry.end()));
+    let before = text.get(usize::from(prev_end)..start).unwrap_or("");
+    let blanks = before.len() - before.trim_end().len();
+    let blank_start = start - blanks;
+    let after = text.get(end..).unwrap_or("");
+    let rest_of_line = after.split('\n').next().unwrap_or("");
+    let own_line = text[blank_start..start].contains('\n')
+        && rest_of_line.trim().is_empty()
+        && after.len() > rest_of_line.len();
+    if own_line {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = end + rest_of_line.len() + 1;
+        return TextRange::new((line_start as u32).into(), (line_end as u32).into());
+    }
+    TextRange::new((blank_start as u32).into(), entry.end())
 }
 
 /// The entry as written, on one line and short.
