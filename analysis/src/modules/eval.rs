@@ -239,13 +239,19 @@ impl<'a> Evaluator<'a> {
                 ));
                 if set.rec_token().is_some() {
                     // `rec { }`: its values see its own keys, like `let`.
-                    let names = self.bindings(set, &None);
+                    let mut names = Vec::new();
+                    for (segments, apv) in crate::syntax::static_bindings(set) {
+                        if let (1, Some(value)) = (segments.len(), apv.value()) {
+                            names.push((segments[0].0.clone(), Binding::Rec(value)));
+                        }
+                    }
+                    for inherit in set.inherits() {
+                        for (name, lazy) in self.inherit(&inherit, env) {
+                            names.push((name, Binding::Lazy(lazy)));
+                        }
+                    }
                     let frame = Some(Rc::new(Frame {
-                        names: names
-                            .iter()
-                            .filter(|(p, _)| p.len() == 1)
-                            .map(|(p, l)| (p[0].clone(), Binding::Lazy(l.clone())))
-                            .collect(),
+                        names,
                         with: None,
                         parent: env.clone(),
                         call: 0,
