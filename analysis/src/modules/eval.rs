@@ -28,6 +28,8 @@ pub(crate) enum Val {
     /// Items with their ranges; `false` when part of the list could not be seen.
     List(Vec<(Val, Place)>, bool),
     Attrs(Rc<Attrs>),
+    /// `inputs // { host = "orin"; }`: the attrset's names, and every other name of the term.
+    Over(Term, Rc<Attrs>),
     Closure(ast::Lambda, Env),
     /// `<nixpkgs>.lib.nixosSystem { ... }`: its argument.
     NixosSystem(Box<Val>),
@@ -319,6 +321,11 @@ impl<'a> Evaluator<'a> {
                             (Val::Attrs(a), Val::Attrs(b)) => Val::Attrs(Rc::new(update(&a, &b))),
                             // `eachDefaultSystem (...) // { nixosConfigurations = ...; }`: the
                             // right side's names are known, any other may come from the left.
+                            (Val::Term(t @ (Term::Inputs | Term::Args)), Val::Attrs(b))
+                                if !b.opaque =>
+                            {
+                                Val::Over(t, b)
+                            }
                             (Val::Unknown, Val::Attrs(b)) => Val::Attrs(Rc::new(Attrs {
                                 origin: b.origin.clone(),
                                 entries: b.entries.clone(),
@@ -414,6 +421,10 @@ impl<'a> Evaluator<'a> {
         match self.load(val) {
             Val::Term(t) => t.select(name).map_or(Val::Unknown, Val::Term),
             Val::Attrs(a) => self.attr(&a, name).unwrap_or(Val::Unknown),
+            Val::Over(t, a) => match self.attr(&a, name) {
+                Some(v) => v,
+                None => t.select(name).map_or(Val::Unknown, Val::Term),
+            },
             _ => Val::Unknown,
         }
     }

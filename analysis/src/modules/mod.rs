@@ -332,16 +332,28 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         config.complete &= complete;
     }
     config.complete &= !arg.opaque;
-    match ev.attr(&arg, "specialArgs") {
-        Some(Val::Term(Term::Inputs)) => config.special_args.all_inputs = true,
-        Some(Val::Attrs(args)) => {
-            for name in Evaluator::names(&args) {
-                if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
-                    config.special_args.named.push((name, t));
-                }
-            }
+    let args = match ev.attr(&arg, "specialArgs") {
+        Some(Val::Term(Term::Inputs)) => {
+            config.special_args.all_inputs = true;
+            None
         }
-        _ => {}
+        Some(Val::Attrs(args)) => Some(args),
+        // `specialArgs = inputs // { inherit hostName; };`
+        Some(Val::Over(Term::Inputs, args)) => {
+            config.special_args.all_inputs = true;
+            Some(args)
+        }
+        _ => None,
+    };
+    if let Some(args) = args {
+        for name in Evaluator::names(&args) {
+            // A value that cannot be named hides the input of the same name: it never resolves.
+            let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
+            config
+                .special_args
+                .named
+                .push((name, t.unwrap_or(Term::Args)));
+        }
     }
     if let Some(Val::Pkgs(overlays)) = ev.attr(&arg, "pkgs") {
         config.pkgs_overlays = overlay_items(ev, *overlays);
@@ -432,9 +444,8 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
     facts.declares_jetpack = declares(ev, &attrs, &["options", "hardware", "nvidia-jetpack"]);
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
-            if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
-                facts.args.push((name, t));
-            }
+            let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
+            facts.args.push((name, t.unwrap_or(Term::Args)));
         }
     }
     facts
