@@ -370,17 +370,23 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The entries of an attrset literal (static keys), plus `inherit`s.
-    fn bindings(&self, set: &impl HasEntry, env: &Env) -> Vec<(Vec<String>, Lazy)> {
+    /// The entries of an attrset literal, plus `inherit`s; and whether some key could not be
+    /// known (`${system}` with an unknown `system`).
+    fn bindings(&self, set: &impl HasEntry, env: &Env) -> (Vec<(Vec<String>, Lazy)>, bool) {
         let mut out = Vec::new();
+        let mut opaque = false;
         for apv in set.attrpath_values() {
             let (Some(path), Some(value)) = (apv.attrpath(), apv.value()) else {
                 continue;
             };
-            if let Some(segments) = attrpath_segments(&path) {
-                out.push((
-                    segments.into_iter().map(|(s, _)| s).collect(),
-                    Lazy::Expr(value, env.clone()),
-                ));
+            let segments = match attrpath_segments(&path) {
+                Some(segments) => Some(segments.into_iter().map(|(s, _)| s).collect()),
+                // `nixosConfigurations.${hostname} = ...;` with `hostname` a known string.
+                None => self.dynamic_segments(&path, env),
+            };
+            match segments {
+                Some(segments) => out.push((segments, Lazy::Expr(value, env.clone()))),
+                None => opaque = true,
             }
         }
         for inherit in set.inherits() {
@@ -388,16 +394,31 @@ impl<'a> Evaluator<'a> {
                 out.push((vec![name], lazy));
             }
         }
-        out
+        (out, opaque)
+    }
+
+    /// The names of an attribute path whose interpolated parts evaluate to strings.
+    fn dynamic_segments(&self, path: &ast::Attrpath, env: &Env) -> Option<Vec<String>> {
+        path.attrs()
+            .map(|attr| match attr {
+                ast::Attr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
+                ast::Attr::Str(s) => match self.string(&s, env) {
+                    Val::Str(text) => Some(text),
+                    _ => None,
+                },
+                ast::Attr::Dynamic(d) => match self.eval(&d.expr()?, env) {
+                    Val::Str(text) => Some(text),
+                    _ => None,
+                },
+            })
+            .collect()
     }
 
     fn attrs(&self, set: &ast::AttrSet, env: &Env, origin: Option<(String, u32)>) -> Attrs {
-        let opaque = set
-            .attrpath_values()
-            .any(|apv| apv.attrpath().and_then(|p| attrpath_segments(&p)).is_none());
+        let (entries, opaque) = self.bindings(set, env);
         Attrs {
             origin,
-            entries: self.bindings(set, env),
+            entries,
             opaque,
         }
     }
