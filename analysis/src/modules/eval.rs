@@ -30,6 +30,9 @@ pub(crate) enum Val {
     Attrs(Rc<Attrs>),
     /// `inputs // { host = "orin"; }`: the attrset's names, and every other name of the term.
     Over(Term, Rc<Attrs>),
+    /// `lib.mkDefault v`, `lib.mkForce v`, `lib.mkOverride 50 v`: a definition with its
+    /// priority (lower wins; plain definitions are 100).
+    Prio(u32, Box<Val>),
     Closure(ast::Lambda, Env),
     /// `<nixpkgs>.lib.nixosSystem { ... }`: its argument.
     NixosSystem(Box<Val>),
@@ -738,13 +741,19 @@ impl<'a> Evaluator<'a> {
                     .collect();
                 Some((Val::List(items, true), 0))
             }
-            "mkBefore" | "mkAfter" | "mkDefault" | "mkForce" | "mkOverride" | "mkOrder" => {
-                // `mkOverride 50 x` and `mkOrder 500 x` take the value last.
-                if matches!(name, "mkOverride" | "mkOrder") {
-                    let v = rest.first()?;
-                    return Some((self.eval(v, env), 1));
-                }
-                Some((self.eval(arg, env), 0))
+            "mkBefore" | "mkAfter" => Some((self.eval(arg, env), 0)),
+            // `mkOrder 500 x` takes the value last.
+            "mkOrder" => Some((self.eval(rest.first()?, env), 1)),
+            "mkDefault" => Some((Val::Prio(1000, Box::new(self.eval(arg, env))), 0)),
+            "mkForce" => Some((Val::Prio(50, Box::new(self.eval(arg, env))), 0)),
+            "mkOptionDefault" => Some((Val::Prio(1500, Box::new(self.eval(arg, env))), 0)),
+            "mkOverride" => {
+                let priority = match crate::syntax::unparen(arg.clone()) {
+                    ast::Expr::Literal(l) => l.syntax().text().to_string().parse().ok()?,
+                    _ => return None,
+                };
+                let v = self.eval(rest.first()?, env);
+                Some((Val::Prio(priority, Box::new(v)), 1))
             }
             _ => None,
         }

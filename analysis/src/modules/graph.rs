@@ -44,6 +44,8 @@ pub struct OverlayUse {
     pub range: TextRange,
     /// Applied by jetpack-nixos's NixOS module rather than listed by the user.
     pub by_module: bool,
+    /// The priority of its `nixpkgs.overlays` definition; `None` for a package set's own.
+    pub priority: Option<u32>,
 }
 
 /// What a flake's inputs are, as far as the modules graph cares.
@@ -164,8 +166,10 @@ struct Builder<'a> {
     visited: BTreeSet<String>,
     /// How deep the walk is in nested modules and imports (a bound against endless chains).
     depth: u32,
+    /// Whether a module sets `hardware.nvidia-jetpack.enable = false`.
+    jetpack_disabled: bool,
     /// Overlays before their terms are resolved: (term, file, range, by module).
-    pending: Vec<(Option<Term>, String, TextRange, bool)>,
+    pending: Vec<(Option<Term>, String, TextRange, bool, Option<u32>)>,
 }
 
 impl<'a> Builder<'a> {
@@ -192,14 +196,20 @@ impl<'a> Builder<'a> {
             },
             visited: BTreeSet::new(),
             depth: 0,
+            jetpack_disabled: false,
             pending: Vec::new(),
         }
     }
 
     fn overlays(&mut self, items: &[OverlayItem]) {
         for item in items {
-            self.pending
-                .push((item.term.clone(), item.file.clone(), item.range, false));
+            self.pending.push((
+                item.term.clone(),
+                item.file.clone(),
+                item.range,
+                false,
+                item.priority,
+            ));
         }
     }
 
@@ -220,6 +230,7 @@ impl<'a> Builder<'a> {
         }
         self.graph.complete &= facts.complete;
         self.graph.jetpack_enabled |= facts.jetpack_enabled;
+        self.jetpack_disabled |= facts.jetpack_disabled;
         self.graph.declares_jetpack |= facts.declares_jetpack;
         self.overlays(&facts.overlays);
         for (name, term) in &facts.args {
@@ -261,7 +272,9 @@ impl<'a> Builder<'a> {
                 self.graph.jetpack = Some((file.to_string(), range));
             }
             for t in implied {
-                self.pending.push((Some(t), file.to_string(), range, true));
+                // `nixpkgs.overlays = mkBefore [ ... ]`: a plain definition.
+                self.pending
+                    .push((Some(t), file.to_string(), range, true, Some(100)));
             }
             return;
         }
@@ -341,13 +354,15 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> ConfigGraph {
+        // Set both ways (`mkDefault true` here, `false` there): not known.
+        self.graph.jetpack_enabled &= !self.jetpack_disabled;
         let base = self
             .graph
             .files
             .first()
             .map(|f| paths::parent(f).to_string())
             .unwrap_or_default();
-        for (term, file, range, by_module) in std::mem::take(&mut self.pending) {
+        for (term, file, range, by_module, priority) in std::mem::take(&mut self.pending) {
             let Some(term) = term.and_then(|t| t.resolve(&self.args)) else {
                 continue;
             };
@@ -358,6 +373,7 @@ impl<'a> Builder<'a> {
                 file,
                 range,
                 by_module,
+                priority,
             });
         }
         self.graph
@@ -451,10 +467,13 @@ pub fn jetpack_module(term: &Term, jetpack: &BTreeSet<String>) -> Option<Vec<Ter
 pub fn duplicate_overlays(graph: &ConfigGraph) -> Vec<(&OverlayUse, &OverlayUse)> {
     let mut first: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
     let mut out = Vec::new();
+    // Of the `nixpkgs.overlays` definitions, only those of the lowest priority number count.
+    let kept = graph.overlays.iter().filter_map(|u| u.priority).min();
     for u in graph
         .overlays
         .iter()
         .filter(|u| graph.jetpack_enabled || !u.by_module)
+        .filter(|u| u.priority.is_none() || u.priority == kept)
     {
         match first.get(u.key.as_str()) {
             None => {

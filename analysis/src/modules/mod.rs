@@ -203,6 +203,10 @@ pub struct OverlayItem {
     pub term: Option<Term>,
     pub file: String,
     pub range: TextRange,
+    /// The priority of the `nixpkgs.overlays` definition it is in (100 unless `mkDefault`,
+    /// `mkForce`, ...): only the definitions of the lowest priority are kept. `None` for the
+    /// overlays of a package set, which always apply.
+    pub priority: Option<u32>,
 }
 
 /// What one module (a file, or a module written inline) contributes to the graph.
@@ -217,6 +221,8 @@ pub struct ModuleFacts {
     /// Whether it sets `hardware.nvidia-jetpack.enable = true` (not under `mkIf`): only then
     /// does jetpack-nixos's module apply its overlays.
     pub jetpack_enabled: bool,
+    /// Whether it sets `hardware.nvidia-jetpack.enable = false`.
+    pub jetpack_disabled: bool,
     /// Whether it declares options under `hardware.nvidia-jetpack` itself (a stub that lets
     /// shared modules set them on other machines, an extension of an enum).
     pub declares_jetpack: bool,
@@ -435,11 +441,24 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         .flatten()
     {
         let overlays = ev.select(ev.select(holder.clone(), "nixpkgs"), "overlays");
-        facts.overlays.extend(overlay_items(ev, overlays));
+        let (priority, overlays) = match overlays {
+            Val::Prio(p, v) => (p, *v),
+            v => (100, v),
+        };
+        let mut items = overlay_items(ev, overlays);
+        for item in &mut items {
+            item.priority = Some(priority);
+        }
+        facts.overlays.extend(items);
         let enable = ["hardware", "nvidia-jetpack", "enable"]
             .iter()
             .fold(holder, |v, name| ev.select(v, name));
+        let enable = match enable {
+            Val::Prio(_, v) => *v,
+            v => v,
+        };
         facts.jetpack_enabled |= matches!(enable, Val::Bool(true));
+        facts.jetpack_disabled |= matches!(enable, Val::Bool(false));
     }
     facts.declares_jetpack = declares(ev, &attrs, &["options", "hardware", "nvidia-jetpack"]);
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
@@ -471,6 +490,7 @@ fn overlay_items(ev: &Evaluator, list: Val) -> Vec<OverlayItem> {
                 term: v.into_term(ev),
                 file: place.file,
                 range: place.range,
+                priority: None,
             })
             .collect(),
         _ => Vec::new(),
