@@ -157,6 +157,9 @@ pub fn standalone_graph(db: &dyn Db, file: SourceFile) -> ConfigGraph {
     b.finish()
 }
 
+/// An overlay before its term is resolved: term, file, range, by module, priority.
+type Pending = (Option<Term>, String, TextRange, bool, Option<u32>);
+
 struct Builder<'a> {
     db: &'a dyn Db,
     kinds: &'a InputKinds,
@@ -169,7 +172,7 @@ struct Builder<'a> {
     /// Whether a module sets `hardware.nvidia-jetpack.enable = false`.
     jetpack_disabled: bool,
     /// Overlays before their terms are resolved: (term, file, range, by module).
-    pending: Vec<(Option<Term>, String, TextRange, bool, Option<u32>)>,
+    pending: Vec<Pending>,
 }
 
 impl<'a> Builder<'a> {
