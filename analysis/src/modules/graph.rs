@@ -27,6 +27,9 @@ pub struct ConfigGraph {
     /// be seen: jetpack-nixos's module applies its overlays only then.
     pub jetpack_enabled: bool,
     pub overlays: Vec<OverlayUse>,
+    /// Option paths declared under the jetpack namespaces by modules written inline, which
+    /// the option index does not read.
+    pub inline_declarations: Vec<Vec<String>>,
     /// Files that hold modules written inline (`flake.nix`, a file of configurations it
     /// imports): such a file may hold modules of other configurations too.
     pub inline_files: Vec<String>,
@@ -195,6 +198,7 @@ impl<'a> Builder<'a> {
                 declares_jetpack: false,
                 jetpack_enabled: false,
                 overlays: Vec::new(),
+                inline_declarations: Vec::new(),
                 inline_files: Vec::new(),
             },
             visited: BTreeSet::new(),
@@ -258,7 +262,14 @@ impl<'a> Builder<'a> {
         let file = item.file.as_str();
         match &item.module {
             ModuleRef::Unknown => self.graph.complete = false,
-            ModuleRef::Inline(facts) => self.facts(facts),
+            ModuleRef::Inline(facts) => {
+                for path in &facts.declared {
+                    if !self.graph.inline_declarations.contains(path) {
+                        self.graph.inline_declarations.push(path.clone());
+                    }
+                }
+                self.facts(facts)
+            }
             ModuleRef::Term(term) => {
                 let Some(term) = term.resolve(&self.args).or_else(|| nixpkgs_module(term)) else {
                     self.graph.complete = false;

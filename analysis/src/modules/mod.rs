@@ -226,6 +226,9 @@ pub struct ModuleFacts {
     /// Whether it declares options under `hardware.nvidia-jetpack` itself (a stub that lets
     /// shared modules set them on other machines, an extension of an enum).
     pub declares_jetpack: bool,
+    /// Option paths it declares under the jetpack namespaces, as the evaluator sees them: for
+    /// modules written inline, whose declarations the option index does not read.
+    pub declared: Vec<Vec<String>>,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
     pub origin: Option<(String, u32)>,
@@ -461,6 +464,21 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         facts.jetpack_disabled |= matches!(enable, Val::Bool(false));
     }
     facts.declares_jetpack = declares(ev, &attrs, &["options", "hardware", "nvidia-jetpack"]);
+    if let Some(Val::Attrs(options)) = ev.attr(&attrs, "options") {
+        for ns in crate::settings::JETPACK_NAMESPACES {
+            let mut val = Some(Val::Attrs(options.clone()));
+            for seg in ns.iter() {
+                val = match val {
+                    Some(Val::Attrs(a)) => ev.attr(&a, seg),
+                    _ => None,
+                };
+            }
+            if let Some(val) = val {
+                let path = ns.iter().map(|s| s.to_string()).collect();
+                declared_paths(ev, val, path, &mut facts.declared);
+            }
+        }
+    }
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
             let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
@@ -468,6 +486,26 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         }
     }
     facts
+}
+
+/// The option paths declared at `val`, the value at `path` of an `options` attrset: every
+/// name whose value is not a plain attrset (`mkOption { ... }` is not evaluated).
+fn declared_paths(ev: &Evaluator, val: Val, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    if out.len() >= 256 || path.len() > 12 {
+        return;
+    }
+    match val {
+        Val::Attrs(attrs) => {
+            for name in Evaluator::names(&attrs) {
+                if let Some(v) = ev.attr(&attrs, &name) {
+                    let mut child = path.clone();
+                    child.push(name);
+                    declared_paths(ev, v, child, out);
+                }
+            }
+        }
+        _ => out.push(path),
+    }
 }
 
 /// Whether an attrset has a binding at `path`, whatever its value.
