@@ -647,7 +647,7 @@ impl<'a> Evaluator<'a> {
                 0,
             )),
             "genAttrs" => {
-                let Val::List(names, true) = self.eval(arg, env) else {
+                let Val::List(names, true) = self.load(self.eval(arg, env)) else {
                     return None;
                 };
                 let f = rest.first()?;
@@ -660,6 +660,33 @@ impl<'a> Evaluator<'a> {
                     let Val::Str(n) = n else { return None };
                     let v = self.call(&lambda, &cenv, Lazy::Val(Val::Str(n.clone())));
                     entries.push((vec![n], Lazy::Val(v)));
+                }
+                let attrs = Attrs {
+                    origin: None,
+                    entries,
+                    opaque: false,
+                };
+                Some((Val::Attrs(Rc::new(attrs)), 1))
+            }
+            "mapAttrs" => {
+                // `mapAttrs (name: host: mkHost name host) { orin = ...; }` over a known set.
+                let Val::Closure(lambda, cenv) = self.eval(arg, env) else {
+                    return None;
+                };
+                let Val::Attrs(set) = self.load(self.eval(rest.first()?, env)) else {
+                    return None;
+                };
+                if set.opaque {
+                    return None;
+                }
+                let mut entries = Vec::new();
+                for name in Evaluator::names(&set) {
+                    let value = self.attr(&set, &name).unwrap_or(Val::Unknown);
+                    let v = match self.call(&lambda, &cenv, Lazy::Val(Val::Str(name.clone()))) {
+                        Val::Closure(inner, ienv) => self.call(&inner, &ienv, Lazy::Val(value)),
+                        _ => Val::Unknown,
+                    };
+                    entries.push((vec![name], Lazy::Val(v)));
                 }
                 let attrs = Attrs {
                     origin: None,
