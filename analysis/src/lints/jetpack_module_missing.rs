@@ -19,8 +19,12 @@ configuration with the module and one without is reported for the one without.
 Nothing is reported when the configuration's modules cannot all be seen statically (a module
 list or import that is computed, a module from another flake's input that could bring
 jetpack-nixos's module along, a file outside the workspace), when one of its modules declares
-`hardware.nvidia-jetpack` options itself, for settings under `mkIf`, and for modules that no
-configuration reaches.
+`hardware.nvidia-jetpack` options itself (a stub declaring the whole namespace counts), for
+settings under `mkIf`, and for modules that no configuration reaches. Configurations are found
+through `let` bindings, functions applied to literal names (`mkHost "orin"`, `genAttrs`,
+`mapAttrs` over a literal or imported set), flake-parts (`withSystem` too) and
+`eachDefaultSystem (...) // { nixosConfigurations = ...; }`; those built from
+`builtins.readDir` or other computed names are skipped.
 
 ## Why it matters
 Without the module, none of its options exist: NixOS fails with "The option
