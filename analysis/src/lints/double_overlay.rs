@@ -21,15 +21,15 @@ module already applies it (jetpack-nixos's NixOS module applies `overlays.defaul
 `overlay.nix`, itself once `hardware.nvidia-jetpack.enable = true` is set), or given both to
 `import nixpkgs { overlays = ...; }` passed as `pkgs` and in `nixpkgs.overlays`. Of several
 `nixpkgs.overlays` definitions only those of the winning priority count: a `lib.mkForce` list
-replaces the others, a `lib.mkDefault` one gives way to them. Two entries are the same overlay when they name the same value once
-names are resolved: `jetpack.overlays.default` passed through `specialArgs` is
-`inputs.jetpack.overlays.default`, and a `let`-bound overlay used twice is one overlay. A module
-shared by several configurations is judged in each, and the message names the configurations
-and both places. Overlays written inline are each their own overlay (a function returning an
-overlay makes a new one at each call); entries that cannot be named statically, and lists under
-`lib.mkIf`, are not judged. When `hardware.nvidia-jetpack.enable = true` is not seen (set
-elsewhere, or under `mkIf`), what jetpack-nixos's module applies is not counted. A module that no configuration reaches is judged with what it
-imports.
+replaces the others, a `lib.mkDefault` one gives way to them. Two entries are the same overlay
+when they name the same value once names are resolved: `jetpack.overlays.default` passed through
+`specialArgs` is `inputs.jetpack.overlays.default`, and a `let`-bound overlay used twice is one
+overlay. A module shared by several configurations is judged in each, and the message names the
+configurations and both places. Overlays written inline are each their own overlay (a function
+returning an overlay makes a new one at each call); entries that cannot be named statically, and
+lists under `lib.mkIf`, are not judged. When `hardware.nvidia-jetpack.enable = true` is not seen
+(set elsewhere, or under `mkIf`), what jetpack-nixos's module applies is not counted. A module
+that no configuration reaches is judged with what it imports.
 
 ## Why it matters
 Nixpkgs applies the overlay twice: every package it defines is built on top of its own

@@ -23,8 +23,8 @@ jetpack-nixos's module along, a file outside the workspace), when one of its mod
 settings under `mkIf`, and for modules that no configuration reaches. Configurations are found
 through `let` bindings, functions applied to literal names (`mkHost "orin"`, `genAttrs`,
 `mapAttrs` over a literal or imported set), flake-parts (`withSystem` too) and
-`eachDefaultSystem (...) // { nixosConfigurations = ...; }`; those built from
-`builtins.readDir` or other computed names are skipped.
+`eachDefaultSystem (...) // { nixosConfigurations = ...; }`; those built from `builtins.readDir`
+or other computed names are skipped.
 
 ## Why it matters
 Without the module, none of its options exist: NixOS fails with "The option
