@@ -55,6 +55,8 @@ pub enum Term {
         instance: u32,
     },
     Str(String),
+    /// A value that cannot be known (a module argument computed by code): it never resolves.
+    Opaque,
 }
 
 impl Term {
@@ -103,7 +105,7 @@ impl Term {
                 // `_module.args.jp = inputs.jp;`: an argument defined by another one.
                 resolve(&t)?
             }
-            Term::Args => return None,
+            Term::Args | Term::Opaque => return None,
             Term::SrcFile { base, rel } => Term::SrcFile {
                 base: Box::new(base.resolve(args)?),
                 rel: rel.clone(),
@@ -132,7 +134,9 @@ impl Term {
                 offset,
                 instance,
             } => format!("local:{file}@{offset}#{instance}"),
-            Term::Inputs | Term::Args | Term::Arg { .. } | Term::Str(_) => return None,
+            Term::Inputs | Term::Args | Term::Arg { .. } | Term::Str(_) | Term::Opaque => {
+                return None
+            }
         })
     }
 
@@ -155,6 +159,7 @@ impl Term {
             Term::Inputs => "inputs".into(),
             Term::Args => "module arguments".into(),
             Term::Str(s) => format!("{s:?}"),
+            Term::Opaque => "(unknown)".into(),
         }
     }
 }
@@ -361,7 +366,7 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
             config
                 .special_args
                 .named
-                .push((name, t.unwrap_or(Term::Args)));
+                .push((name, t.unwrap_or(Term::Opaque)));
         }
     }
     if let Some(Val::Pkgs(overlays)) = ev.attr(&arg, "pkgs") {
@@ -482,7 +487,7 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
     if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
         for name in Evaluator::names(&args) {
             let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
-            facts.args.push((name, t.unwrap_or(Term::Args)));
+            facts.args.push((name, t.unwrap_or(Term::Opaque)));
         }
     }
     facts
