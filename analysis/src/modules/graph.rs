@@ -78,6 +78,19 @@ const UNRELATED_REPOS: &[&str] = &[
     "NixOS-WSL",
     "nix-ld",
     "nur",
+    "ragenix",
+    "nixos-vscode-server",
+    "nixos-facter-modules",
+    "nix-flatpak",
+    "catppuccin",
+    "microvm.nix",
+    "nix-topology",
+    "comin",
+    "deploy-rs",
+    "nixos-anywhere",
+    "nix-minecraft",
+    "simple-nixos-mailserver",
+    "nixos-mailserver",
 ];
 
 /// Classifies a flake's root inputs by their locked repository (or declared URL).
