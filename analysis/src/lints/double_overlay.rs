@@ -172,14 +172,23 @@ fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &Ov
         }
     };
     let (here_at, other_at) = (at(here, a), at(other, b));
+    // A name bound to the overlay (`tools`) says what it is: `import ./overlays/tools.nix`.
+    let inline = here.display.contains("(inline)")
+        || here.display.contains('<')
+        || here.display.chars().count() > 60;
+    let written = if inline || here.display == written || written.contains(&here.display) {
+        format!("`{written}`")
+    } else {
+        format!("`{written}` (`{}`)", here.display)
+    };
     if other.by_module {
         format!(
-            "overlay `{}` reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
+            "overlay {} reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
             written, here_at, other_at
         )
     } else {
         format!(
-            "overlay `{}` reaches nixpkgs twice{{in}}: at {} and at {}",
+            "overlay {} reaches nixpkgs twice{{in}}: at {} and at {}",
             written, here_at, other_at
         )
     }

@@ -1,10 +1,13 @@
 //! `jetpack-module-missing`: a module sets jetpack-nixos options in a configuration that does
 //! not include jetpack-nixos's NixOS module.
 
+use std::collections::BTreeMap;
+
 use rowan::TextRange;
 
 use super::{FileKind, LintCtx, Rule};
 use crate::db;
+use crate::modules::graph::ConfigGraph;
 
 pub(crate) const DOC: &str = r#"# jetpack-module-missing
 
@@ -51,20 +54,46 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         return;
     }
     let settings = db::file_settings(ctx.db, ctx.file);
-    let Some(first) = settings
+    let first = settings
         .iter()
         .filter(|s| s.under(NS) && !s.conditional)
-        .min_by_key(|s| s.segments.first().map(|r| r.start()))
-    else {
-        return;
-    };
+        .min_by_key(|s| s.segments.first().map(|r| r.start()));
     let configs = db::configurations_of(ctx.db, ctx.file);
-    let lacking: Vec<&str> = configs
+    let lacking: Vec<&ConfigGraph> = configs
         .iter()
+        .copied()
         .filter(|g| g.complete && g.jetpack.is_none() && !g.declares_jetpack)
-        .filter_map(|g| g.name.as_deref())
         .collect();
     if lacking.is_empty() {
+        return;
+    }
+    let Some(first) = first else {
+        // No module of the file's own: modules written inline here (in `flake.nix`), each
+        // judged in the configurations it is listed in.
+        let mut found: BTreeMap<(u32, u32), (String, Vec<&str>)> = BTreeMap::new();
+        for g in &lacking {
+            for (path, file, range) in &g.inline_settings {
+                if file != ctx.path {
+                    continue;
+                }
+                let entry = found
+                    .entry((range.start().into(), range.end().into()))
+                    .or_insert_with(|| (path.join("."), Vec::new()));
+                entry.1.extend(g.name.as_deref());
+            }
+        }
+        for ((start, end), (path, names)) in found {
+            if names.is_empty() {
+                continue;
+            }
+            let range = TextRange::new(start.into(), end.into());
+            let message = message(ctx, &path, &names);
+            ctx.report(Rule::JetpackModuleMissing, range, message, None);
+        }
+        return;
+    };
+    let names: Vec<&str> = lacking.iter().filter_map(|g| g.name.as_deref()).collect();
+    if names.is_empty() {
         return;
     }
     // A flake.nix (or a file of configurations it imports) holds the inline modules of
@@ -73,7 +102,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     let holds_inline = configs
         .iter()
         .any(|g| g.inline_files.iter().any(|f| f == ctx.path));
-    if holds_inline && lacking.len() != configs.len() {
+    if holds_inline && names.len() != configs.len() {
         return;
     }
     let key_start = first.segments.len().saturating_sub(first.key_len.max(1));
@@ -81,7 +110,13 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         return;
     };
     let range = TextRange::new(start.start(), end.end().max(start.start()));
-    let which = match lacking.as_slice() {
+    let message = message(ctx, &first.path.join("."), &names);
+    ctx.report(Rule::JetpackModuleMissing, range, message, None);
+}
+
+/// The finding's message: the option, the configurations lacking the module, the fix.
+fn message(ctx: &LintCtx, option: &str, lacking: &[&str]) -> String {
+    let which = match lacking {
         [one] => format!("configuration `{one}` does"),
         many => {
             let list: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
@@ -93,9 +128,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         .and_then(|f| db::flake_input_kinds(ctx.db, f.flake_nix).jetpack.iter().next().cloned())
         .map(|input| format!("`{input}.nixosModules.default`"))
         .unwrap_or_else(|| "jetpack-nixos's `nixosModules.default`".to_string());
-    let message = format!(
-        "`{}` is set here, but {which} not include jetpack-nixos's NixOS module, so the option does not exist there; add {module} to the modules",
-        first.path.join(".")
-    );
-    ctx.report(Rule::JetpackModuleMissing, range, message, None);
+    format!(
+        "`{option}` is set here, but {which} not include jetpack-nixos's NixOS module, so the option does not exist there; add {module} to the modules"
+    )
 }

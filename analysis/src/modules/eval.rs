@@ -143,6 +143,18 @@ impl<'a> Evaluator<'a> {
             .map_or_else(|| self.file.to_string(), |(_, f)| f.clone())
     }
 
+    /// The attrset literal written at `offset` in `file`, among the trees evaluated.
+    pub fn attrset_at(&self, file: &str, offset: u32) -> Option<ast::AttrSet> {
+        let roots = self.roots.borrow();
+        let (root, _) = roots.iter().find(|(_, f)| f == file)?;
+        let token = root.token_at_offset(offset.into()).right_biased()?;
+        token.parent_ancestors().find_map(|n| {
+            (u32::from(n.text_range().start()) == offset)
+                .then(|| ast::AttrSet::cast(n))
+                .flatten()
+        })
+    }
+
     pub fn place(&self, node: &SyntaxNode) -> Place {
         Place {
             file: self.file_of(node),

@@ -30,6 +30,9 @@ pub struct ConfigGraph {
     /// Option paths declared under the jetpack namespaces by modules written inline, which
     /// the option index does not read.
     pub inline_declarations: Vec<Vec<String>>,
+    /// The first `hardware.nvidia-jetpack` setting of each module written inline: option
+    /// path, file, range of its key.
+    pub inline_settings: Vec<(Vec<String>, String, TextRange)>,
     /// Files that hold modules written inline (`flake.nix`, a file of configurations it
     /// imports): such a file may hold modules of other configurations too.
     pub inline_files: Vec<String>,
@@ -212,6 +215,7 @@ impl<'a> Builder<'a> {
                 jetpack_enabled: false,
                 overlays: Vec::new(),
                 inline_declarations: Vec::new(),
+                inline_settings: Vec::new(),
                 inline_files: Vec::new(),
             },
             visited: BTreeSet::new(),
@@ -276,6 +280,11 @@ impl<'a> Builder<'a> {
         match &item.module {
             ModuleRef::Unknown => self.graph.complete = false,
             ModuleRef::Inline(facts) => {
+                if let Some(setting) = &facts.jetpack_setting {
+                    if !self.graph.inline_settings.contains(setting) {
+                        self.graph.inline_settings.push(setting.clone());
+                    }
+                }
                 for path in &facts.declared {
                     if !self.graph.inline_declarations.contains(path) {
                         self.graph.inline_declarations.push(path.clone());

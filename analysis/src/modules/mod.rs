@@ -234,6 +234,9 @@ pub struct ModuleFacts {
     /// Option paths it declares under the jetpack namespaces, as the evaluator sees them: for
     /// modules written inline, whose declarations the option index does not read.
     pub declared: Vec<Vec<String>>,
+    /// For a module written inline: its first setting under `hardware.nvidia-jetpack` (not
+    /// under `mkIf`), with its option path, file and the range of its key.
+    pub jetpack_setting: Option<(Vec<String>, String, TextRange)>,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
     pub origin: Option<(String, u32)>,
@@ -404,8 +407,10 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
                 Term::Local { file, offset, .. } if file != ev.file => Some((file, offset)),
                 _ => None,
             });
+            let setting = inline_jetpack_setting(ev, &v);
             let mut facts = facts_of_module(ev, v);
             facts.origin = origin;
+            facts.jetpack_setting = setting;
             ModuleRef::Inline(Box::new(facts))
         }
         _ => ModuleRef::Unknown,
@@ -415,6 +420,27 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
         file: place.file,
         range: place.range,
     }
+}
+
+/// The first setting under `hardware.nvidia-jetpack` of a module written inline.
+fn inline_jetpack_setting(ev: &Evaluator, val: &Val) -> Option<(Vec<String>, String, TextRange)> {
+    let expr = match val {
+        Val::Closure(lambda, _) => ast::Expr::Lambda(lambda.clone()),
+        Val::Attrs(attrs) => {
+            let (file, offset) = attrs.origin.as_ref()?;
+            ast::Expr::AttrSet(ev.attrset_at(file, *offset)?)
+        }
+        _ => return None,
+    };
+    let file = ev.file_of(expr.syntax());
+    let first = crate::settings::module_jetpack_settings(expr)
+        .into_iter()
+        .filter(|s| s.under(&["hardware", "nvidia-jetpack"]) && !s.conditional)
+        .min_by_key(|s| s.segments.first().map(|r| r.start()))?;
+    let key_start = first.segments.len().saturating_sub(first.key_len.max(1));
+    let (start, end) = (first.segments.get(key_start)?, first.segments.last()?);
+    let range = TextRange::new(start.start(), end.end().max(start.start()));
+    Some((first.path, file, range))
 }
 
 fn facts_of_module(ev: &Evaluator, val: Val) -> ModuleFacts {
