@@ -13,11 +13,12 @@ pub(crate) const DOC: &str = r#"# jetpack-module-missing
 
 ## What it checks
 A module of a `nixosConfigurations` entry sets `hardware.nvidia-jetpack.*`, but the
-configuration does not include jetpack-nixos's NixOS module (`<input>.nixosModules.default`,
-the older `nixosModule`, or without flakes `import "${jetpack-nixos}/modules/default.nix"
-overlay`), from any input that is jetpack-nixos or a fork of it. Reported once per file, at
-its first such setting, naming every configuration that lacks the module. A file shared by a
-configuration with the module and one without is reported for the one without.
+configuration does not include jetpack-nixos's NixOS module (`<input>.nixosModules.default`, the
+older `nixosModule`, or without flakes `import "${jetpack-nixos}/modules/default.nix" overlay`),
+from any input that is jetpack-nixos or a fork of it. Reported once per file, at its first such
+setting, naming every configuration that lacks the module; a module written inline in
+`flake.nix` is reported at its own first setting, for the configurations listing it. A file
+shared by a configuration with the module and one without is reported for the one without.
 
 Nothing is reported when the configuration's modules cannot all be seen statically (a module
 list or import that is computed, a module from another flake's input that could bring
