@@ -492,8 +492,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        // Made up from several bindings (`a.b = ...; a.c = ...;`): no literal of its own, so
+        // not identified with the attrset it is part of.
         Some(Val::Attrs(Rc::new(Attrs {
-            origin: attrs.origin.clone(),
+            origin: None,
             entries,
             opaque,
         })))
