@@ -911,6 +911,25 @@ impl Val {
     }
 }
 
+impl Val {
+    /// For a value written inline, which call of an enclosing function made it (0: none):
+    /// `mkHost "a"` and `mkHost "b"` make two modules from one literal.
+    pub fn instance(&self) -> u32 {
+        match self {
+            Val::Closure(_, env) => call_instance(env),
+            Val::Attrs(attrs) => attrs
+                .entries
+                .iter()
+                .find_map(|(_, lazy)| match lazy {
+                    Lazy::Expr(_, env) => Some(call_instance(env)),
+                    Lazy::Val(_) => None,
+                })
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
 /// The innermost function call a closure was made in (0 for none).
 fn call_instance(env: &Env) -> u32 {
     let mut cur = env.clone();

@@ -238,8 +238,8 @@ impl<'a> Builder<'a> {
     }
 
     fn facts(&mut self, facts: &ModuleFacts) {
-        if let Some((file, offset)) = &facts.origin {
-            if !self.visited.insert(format!("{file}@{offset}")) {
+        if let Some((file, offset, instance)) = &facts.origin {
+            if !self.visited.insert(format!("{file}@{offset}#{instance}")) {
                 return;
             }
             if !self.graph.inline_files.contains(file) {

@@ -239,7 +239,8 @@ pub struct ModuleFacts {
     pub jetpack_setting: Option<(Vec<String>, String, TextRange)>,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
-    pub origin: Option<(String, u32)>,
+    /// The third number tells apart modules made from one literal by different calls.
+    pub origin: Option<(String, u32, u32)>,
 }
 
 /// One `nixosConfigurations` entry of a flake.
@@ -403,8 +404,11 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
         Val::Term(Term::Import(t)) if matches!(*t, Term::File(_)) => ModuleRef::Term(*t),
         Val::Term(t) => ModuleRef::Term(t),
         v @ (Val::Closure(..) | Val::Attrs(_)) => {
+            let instance = v.instance();
             let origin = v.clone().into_term(ev).and_then(|t| match t {
-                Term::Local { file, offset, .. } if file != ev.file => Some((file, offset)),
+                Term::Local { file, offset, .. } if file != ev.file => {
+                    Some((file, offset, instance))
+                }
                 _ => None,
             });
             let setting = inline_jetpack_setting(ev, &v);
