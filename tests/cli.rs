@@ -2563,7 +2563,7 @@ fn modules_fleet(dir: &Path) {
     write(
         dir,
         "hosts/orin-a/default.nix",
-        "{ hardware.nvidia-jetpack.som = \"orin-agx\"; }\n",
+        "{ hardware.nvidia-jetpack = { enable = true; som = \"orin-agx\"; }; }\n",
     );
     write(
         dir,
@@ -2637,6 +2637,7 @@ fn modules_lists_configurations() {
                     "file": "flake.nix",
                     "line": 10
                   },
+                  "jetpack_enabled": true,
                   "modules": [
                     "flake.nix",
                     "common.nix",
@@ -2670,6 +2671,7 @@ fn modules_lists_configurations() {
                     "file": "flake.nix",
                     "line": 10
                   },
+                  "jetpack_enabled": true,
                   "modules": [
                     "flake.nix",
                     "common.nix",
@@ -2701,6 +2703,7 @@ fn modules_lists_configurations() {
                   "name": "builder",
                   "complete": true,
                   "jetpack_module": null,
+                  "jetpack_enabled": false,
                   "modules": [
                     "flake.nix",
                     "common.nix",

@@ -580,7 +580,7 @@ fn nix_files_under(db: &dyn Db, dir: &str) -> Vec<SourceFile> {
 pub fn module_facts(db: &dyn Db, file: SourceFile) -> crate::modules::ModuleFacts {
     let text = file.text(db);
     // Most modules neither import nor touch overlays or module arguments: no parse needed.
-    if !["imports", "overlays", "_module"]
+    if !["imports", "overlays", "_module", "nvidia-jetpack"]
         .iter()
         .any(|w| text.contains(w))
     {
@@ -609,7 +609,7 @@ pub fn declares_jetpack_options(db: &dyn Db, file: SourceFile) -> bool {
         && file_options(db, file)
             .options
             .iter()
-            .any(|d| d.path.len() > 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack")
+            .any(|d| d.path.len() >= 2 && d.path[0] == "hardware" && d.path[1] == "nvidia-jetpack")
 }
 
 /// The NixOS configurations a `flake.nix` defines, and its own `nixosModules`.
@@ -672,7 +672,29 @@ fn configuration_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex>
     };
     let configs = configurations_of(db, file);
     if configs.is_empty() || configs.iter().any(|g| !g.complete) {
-        return flake_option_index(db, flake.flake_nix).clone();
+        // Every declaration of the flake, those of inline modules (not read) as unknown.
+        let inline = inline_declarations(
+            flake_graph(db, flake.flake_nix).iter(),
+            flake.flake_nix.path(db),
+        );
+        let index = flake_option_index(db, flake.flake_nix);
+        if inline.is_empty() {
+            return index.clone();
+        }
+        let root = flake.root(db).to_string();
+        let source = db
+            .workspace()
+            .option_sources(db)
+            .get(&root)
+            .cloned()
+            .unwrap_or_else(crate::options::bundled_source);
+        let extra = nix_files_under(db, &root)
+            .into_iter()
+            .filter(|&file| mentions_jetpack_namespace(file.text(db)))
+            .flat_map(|file| file_jetpack_declarations(db, file).iter().cloned())
+            .chain(inline)
+            .collect::<Vec<_>>();
+        return Arc::new(OptionIndex::new(&source, extra));
     }
     let mut files: Vec<&String> = configs.iter().flat_map(|g| &g.files).collect();
     files.sort();
@@ -688,8 +710,40 @@ fn configuration_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex>
         .into_iter()
         .filter_map(|p| file_by_path(db, p))
         .flat_map(|f| file_jetpack_declarations(db, f).iter().cloned())
+        .chain(inline_declarations(
+            configs.iter().copied(),
+            flake.flake_nix.path(db),
+        ))
         .collect::<Vec<_>>();
     Arc::new(OptionIndex::new(&source, extra))
+}
+
+/// Options that modules written inline declare: their types are not read, so they are
+/// declarations of unknown type (values set on them are not judged).
+fn inline_declarations<'a>(
+    graphs: impl Iterator<Item = &'a crate::modules::graph::ConfigGraph>,
+    flake_nix: &str,
+) -> Vec<crate::options::OptionDecl> {
+    let mut paths: Vec<&Vec<String>> = graphs.flat_map(|g| &g.inline_declarations).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|path| crate::options::OptionDecl {
+            path: path.clone(),
+            ty: crate::options::OptionType::Unknown("declared inline".into()),
+            type_text: String::new(),
+            default: None,
+            default_text: None,
+            description: None,
+            example: None,
+            internal: false,
+            read_only: false,
+            visible: None,
+            file: flake_nix.to_string(),
+            range: rowan::TextRange::empty(0.into()),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -91,6 +91,19 @@ pub fn jetpack_settings(root: &SyntaxNode) -> Vec<Setting> {
     out
 }
 
+/// Every setting under the jetpack namespaces in one module expression (a module written
+/// inline, in `flake.nix` or another file).
+pub fn module_jetpack_settings(expr: ast::Expr) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let mut walker = Walker {
+        out: &mut out,
+        depth: 0,
+        conditional: false,
+    };
+    walker.module(expr);
+    out
+}
+
 struct Walker<'a> {
     out: &'a mut Vec<Setting>,
     depth: u32,

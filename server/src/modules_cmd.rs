@@ -3,7 +3,7 @@
 //! included, and the overlays that reach its nixpkgs.
 //!
 //! JSON: `{"flake": "flake.nix", "configurations": [{"name", "complete", "jetpack_module":
-//! {"file", "line"} or null, "modules": ["flake.nix", "configuration.nix", ...], "overlays":
+//! {"file", "line"} or null, "jetpack_enabled", "modules": ["flake.nix", "configuration.nix", ...], "overlays":
 //! [{"overlay", "file", "line", "by_module"}]}]}`; paths are relative to the flake's directory.
 
 use std::collections::BTreeSet;
@@ -97,6 +97,7 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             "name": graph.name,
             "complete": graph.complete,
             "jetpack_module": jetpack.unwrap_or(Value::Null),
+            "jetpack_enabled": graph.jetpack_enabled,
             "modules": graph.files.iter().map(|f| rel(f)).collect::<Vec<_>>(),
             "overlays": overlays,
         }));
@@ -166,9 +167,14 @@ fn render_text(report: &Value, out: &mut dyn Write) -> std::io::Result<()> {
             Value::Null => writeln!(out, "  jetpack-nixos module: not included")?,
             at => writeln!(
                 out,
-                "  jetpack-nixos module: included at {}:{}",
+                "  jetpack-nixos module: included at {}:{}{}",
                 at["file"].as_str().unwrap_or("?"),
-                at["line"]
+                at["line"],
+                if c["jetpack_enabled"].as_bool() == Some(true) {
+                    ""
+                } else {
+                    " (`hardware.nvidia-jetpack.enable = true` not seen)"
+                }
             )?,
         }
         writeln!(out, "  modules:")?;
@@ -182,7 +188,11 @@ fn render_text(report: &Value, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  overlays:")?;
             for o in overlays {
                 let by = if o["by_module"].as_bool() == Some(true) {
-                    " (applied by jetpack-nixos's module)"
+                    if c["jetpack_enabled"].as_bool() == Some(true) {
+                        " (applied by jetpack-nixos's module)"
+                    } else {
+                        " (applied by jetpack-nixos's module once enabled)"
+                    }
                 } else {
                     ""
                 };

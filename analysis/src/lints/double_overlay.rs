@@ -18,14 +18,18 @@ pub(crate) const DOC: &str = r#"# double-overlay
 An overlay that reaches the nixpkgs of one NixOS configuration twice: listed twice in
 `nixpkgs.overlays` (in one list or in two modules of the configuration), listed by you while a
 module already applies it (jetpack-nixos's NixOS module applies `overlays.default`, and with it
-`overlay.nix`, itself), or given both to `import nixpkgs { overlays = ...; }` passed as `pkgs`
-and in `nixpkgs.overlays`. Two entries are the same overlay when they name the same value once
-names are resolved: `jetpack.overlays.default` passed through `specialArgs` is
-`inputs.jetpack.overlays.default`, and a `let`-bound overlay used twice is one overlay. A module
-shared by several configurations is judged in each, and the message names the configurations
-and both places. Overlays written inline are each their own overlay; entries that cannot be
-named statically are not judged. A module that no configuration reaches is judged with what it
-imports.
+`overlay.nix`, itself once `hardware.nvidia-jetpack.enable = true` is set), or given both to
+`import nixpkgs { overlays = ...; }` passed as `pkgs` and in `nixpkgs.overlays`. Of several
+`nixpkgs.overlays` definitions only those of the winning priority count: a `lib.mkForce` list
+replaces the others, a `lib.mkDefault` one gives way to them. Two entries are the same overlay
+when they name the same value once names are resolved: `jetpack.overlays.default` passed through
+`specialArgs` is `inputs.jetpack.overlays.default`, and a `let`-bound overlay used twice is one
+overlay. A module shared by several configurations is judged in each, and the message names the
+configurations and both places. Overlays written inline are each their own overlay (a function
+returning an overlay makes a new one at each call); entries that cannot be named statically, and
+lists under `lib.mkIf`, are not judged. When `hardware.nvidia-jetpack.enable = true` is not seen
+(set elsewhere, or under `mkIf`), what jetpack-nixos's module applies is not counted. A module
+that no configuration reaches is judged with what it imports.
 
 ## Why it matters
 Nixpkgs applies the overlay twice: every package it defines is built on top of its own
@@ -116,13 +120,32 @@ fn removal(ctx: &LintCtx, here: &OverlayUse, other: &OverlayUse) -> Option<Fix> 
     if !items[..index].iter().any(|n| n.text_range() == other.range) {
         return None;
     }
-    let start = items[index - 1].text_range().end();
     Some(Fix::replace(
         "remove the second listing",
         ctx.path,
-        TextRange::new(start, here.range.end()),
+        removal_range(ctx.text, items[index - 1].text_range().end(), here.range),
         "",
     ))
+}
+
+/// What to delete for a list entry: its own line when it stands alone on one, otherwise the
+/// entry and the blanks before it (comments next to the previous entry stay).
+fn removal_range(text: &str, prev_end: rowan::TextSize, entry: TextRange) -> TextRange {
+    let (start, end) = (usize::from(entry.start()), usize::from(entry.end()));
+    let before = text.get(usize::from(prev_end)..start).unwrap_or("");
+    let blanks = before.len() - before.trim_end().len();
+    let blank_start = start - blanks;
+    let after = text.get(end..).unwrap_or("");
+    let rest_of_line = after.split('\n').next().unwrap_or("");
+    let own_line = text[blank_start..start].contains('\n')
+        && rest_of_line.trim().is_empty()
+        && after.len() > rest_of_line.len();
+    if own_line {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = end + rest_of_line.len() + 1;
+        return TextRange::new((line_start as u32).into(), (line_end as u32).into());
+    }
+    TextRange::new((blank_start as u32).into(), entry.end())
 }
 
 /// The entry as written, on one line and short.
@@ -149,14 +172,23 @@ fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &Ov
         }
     };
     let (here_at, other_at) = (at(here, a), at(other, b));
+    // A name bound to the overlay (`tools`) says what it is: `import ./overlays/tools.nix`.
+    let inline = here.display.contains("(inline)")
+        || here.display.contains('<')
+        || here.display.chars().count() > 60;
+    let written = if inline || here.display == written || written.contains(&here.display) {
+        format!("`{written}`")
+    } else {
+        format!("`{written}` (`{}`)", here.display)
+    };
     if other.by_module {
         format!(
-            "overlay `{}` reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
+            "overlay {} reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
             written, here_at, other_at
         )
     } else {
         format!(
-            "overlay `{}` reaches nixpkgs twice{{in}}: at {} and at {}",
+            "overlay {} reaches nixpkgs twice{{in}}: at {} and at {}",
             written, here_at, other_at
         )
     }

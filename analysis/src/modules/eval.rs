@@ -24,9 +24,15 @@ const MAX_STEPS: u32 = 200_000;
 pub(crate) enum Val {
     Term(Term),
     Str(String),
+    Bool(bool),
     /// Items with their ranges; `false` when part of the list could not be seen.
     List(Vec<(Val, Place)>, bool),
     Attrs(Rc<Attrs>),
+    /// `inputs // { host = "orin"; }`: the attrset's names, and every other name of the term.
+    Over(Term, Rc<Attrs>),
+    /// `lib.mkDefault v`, `lib.mkForce v`, `lib.mkOverride 50 v`: a definition with its
+    /// priority (lower wins; plain definitions are 100).
+    Prio(u32, Box<Val>),
     Closure(ast::Lambda, Env),
     /// `<nixpkgs>.lib.nixosSystem { ... }`: its argument.
     NixosSystem(Box<Val>),
@@ -70,6 +76,10 @@ pub(crate) struct Frame {
     /// `with E;`: names not bound lexically are looked up in `E`.
     with: Option<Val>,
     parent: Env,
+    /// For the frame of a function call, a number unique to that call (0 otherwise): a
+    /// function made inside a call is a different value for every call (`mkOverlay 1`,
+    /// `mkOverlay 2`).
+    call: u32,
 }
 
 /// Names that `with inputs;` cannot shadow: Nix's builtins stay what they are.
@@ -107,6 +117,8 @@ pub(crate) struct Evaluator<'a> {
     loader: Option<Loader<'a>>,
     depth: Cell<u32>,
     steps: Cell<u32>,
+    /// Function calls made so far (numbers the call frames).
+    calls: Cell<u32>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -117,6 +129,7 @@ impl<'a> Evaluator<'a> {
             loader,
             depth: Cell::new(0),
             steps: Cell::new(0),
+            calls: Cell::new(0),
         }
     }
 
@@ -128,6 +141,18 @@ impl<'a> Evaluator<'a> {
             .iter()
             .find(|(r, _)| *r == root)
             .map_or_else(|| self.file.to_string(), |(_, f)| f.clone())
+    }
+
+    /// The attrset literal written at `offset` in `file`, among the trees evaluated.
+    pub fn attrset_at(&self, file: &str, offset: u32) -> Option<ast::AttrSet> {
+        let roots = self.roots.borrow();
+        let (root, _) = roots.iter().find(|(_, f)| f == file)?;
+        let token = root.token_at_offset(offset.into()).right_biased()?;
+        token.parent_ancestors().find_map(|n| {
+            (u32::from(n.text_range().start()) == offset)
+                .then(|| ast::AttrSet::cast(n))
+                .flatten()
+        })
     }
 
     pub fn place(&self, node: &SyntaxNode) -> Place {
@@ -196,7 +221,12 @@ impl<'a> Evaluator<'a> {
                 let Some(tok) = i.ident_token() else {
                     return Val::Unknown;
                 };
-                self.lookup(tok.text(), env).unwrap_or(Val::Unknown)
+                self.lookup(tok.text(), env)
+                    .unwrap_or_else(|| match tok.text() {
+                        "true" => Val::Bool(true),
+                        "false" => Val::Bool(false),
+                        _ => Val::Unknown,
+                    })
             }
             ast::Expr::Select(s) => {
                 let (Some(base), Some(path)) = (s.expr(), s.attrpath()) else {
@@ -226,15 +256,22 @@ impl<'a> Evaluator<'a> {
                 ));
                 if set.rec_token().is_some() {
                     // `rec { }`: its values see its own keys, like `let`.
-                    let names = self.bindings(set, &None);
+                    let mut names = Vec::new();
+                    for (segments, apv) in crate::syntax::static_bindings(set) {
+                        if let (1, Some(value)) = (segments.len(), apv.value()) {
+                            names.push((segments[0].0.clone(), Binding::Rec(value)));
+                        }
+                    }
+                    for inherit in set.inherits() {
+                        for (name, lazy) in self.inherit(&inherit, env) {
+                            names.push((name, Binding::Lazy(lazy)));
+                        }
+                    }
                     let frame = Some(Rc::new(Frame {
-                        names: names
-                            .iter()
-                            .filter(|(p, _)| p.len() == 1)
-                            .map(|(p, l)| (p[0].clone(), Binding::Lazy(l.clone())))
-                            .collect(),
+                        names,
                         with: None,
                         parent: env.clone(),
+                        call: 0,
                     }));
                     return Val::Attrs(Rc::new(self.attrs(set, &frame, offset)));
                 }
@@ -251,6 +288,7 @@ impl<'a> Evaluator<'a> {
                     names,
                     with: None,
                     parent: env.clone(),
+                    call: 0,
                 };
                 for inherit in l.inherits() {
                     for (name, lazy) in self.inherit(&inherit, env) {
@@ -273,6 +311,7 @@ impl<'a> Evaluator<'a> {
                     names: Vec::new(),
                     with: Some(scope),
                     parent: env.clone(),
+                    call: 0,
                 }));
                 self.eval(&body, &env)
             }
@@ -295,6 +334,18 @@ impl<'a> Evaluator<'a> {
                     Some(ast::BinOpKind::Update) => {
                         match (self.eval(&lhs, env), self.eval(&rhs, env)) {
                             (Val::Attrs(a), Val::Attrs(b)) => Val::Attrs(Rc::new(update(&a, &b))),
+                            // `eachDefaultSystem (...) // { nixosConfigurations = ...; }`: the
+                            // right side's names are known, any other may come from the left.
+                            (Val::Term(t @ (Term::Inputs | Term::Args)), Val::Attrs(b))
+                                if !b.opaque =>
+                            {
+                                Val::Over(t, b)
+                            }
+                            (Val::Unknown, Val::Attrs(b)) => Val::Attrs(Rc::new(Attrs {
+                                origin: b.origin.clone(),
+                                entries: b.entries.clone(),
+                                opaque: true,
+                            })),
                             _ => Val::Unknown,
                         }
                     }
@@ -334,17 +385,23 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The entries of an attrset literal (static keys), plus `inherit`s.
-    fn bindings(&self, set: &impl HasEntry, env: &Env) -> Vec<(Vec<String>, Lazy)> {
+    /// The entries of an attrset literal, plus `inherit`s; and whether some key could not be
+    /// known (`${system}` with an unknown `system`).
+    fn bindings(&self, set: &impl HasEntry, env: &Env) -> (Vec<(Vec<String>, Lazy)>, bool) {
         let mut out = Vec::new();
+        let mut opaque = false;
         for apv in set.attrpath_values() {
             let (Some(path), Some(value)) = (apv.attrpath(), apv.value()) else {
                 continue;
             };
-            if let Some(segments) = attrpath_segments(&path) {
-                out.push((
-                    segments.into_iter().map(|(s, _)| s).collect(),
-                    Lazy::Expr(value, env.clone()),
-                ));
+            let segments = match attrpath_segments(&path) {
+                Some(segments) => Some(segments.into_iter().map(|(s, _)| s).collect()),
+                // `nixosConfigurations.${hostname} = ...;` with `hostname` a known string.
+                None => self.dynamic_segments(&path, env),
+            };
+            match segments {
+                Some(segments) => out.push((segments, Lazy::Expr(value, env.clone()))),
+                None => opaque = true,
             }
         }
         for inherit in set.inherits() {
@@ -352,16 +409,31 @@ impl<'a> Evaluator<'a> {
                 out.push((vec![name], lazy));
             }
         }
-        out
+        (out, opaque)
+    }
+
+    /// The names of an attribute path whose interpolated parts evaluate to strings.
+    fn dynamic_segments(&self, path: &ast::Attrpath, env: &Env) -> Option<Vec<String>> {
+        path.attrs()
+            .map(|attr| match attr {
+                ast::Attr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
+                ast::Attr::Str(s) => match self.string(&s, env) {
+                    Val::Str(text) => Some(text),
+                    _ => None,
+                },
+                ast::Attr::Dynamic(d) => match self.eval(&d.expr()?, env) {
+                    Val::Str(text) => Some(text),
+                    _ => None,
+                },
+            })
+            .collect()
     }
 
     fn attrs(&self, set: &ast::AttrSet, env: &Env, origin: Option<(String, u32)>) -> Attrs {
-        let opaque = set
-            .attrpath_values()
-            .any(|apv| apv.attrpath().and_then(|p| attrpath_segments(&p)).is_none());
+        let (entries, opaque) = self.bindings(set, env);
         Attrs {
             origin,
-            entries: self.bindings(set, env),
+            entries,
             opaque,
         }
     }
@@ -385,6 +457,10 @@ impl<'a> Evaluator<'a> {
         match self.load(val) {
             Val::Term(t) => t.select(name).map_or(Val::Unknown, Val::Term),
             Val::Attrs(a) => self.attr(&a, name).unwrap_or(Val::Unknown),
+            Val::Over(t, a) => match self.attr(&a, name) {
+                Some(v) => v,
+                None => t.select(name).map_or(Val::Unknown, Val::Term),
+            },
             _ => Val::Unknown,
         }
     }
@@ -416,8 +492,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        // Made up from several bindings (`a.b = ...; a.c = ...;`): no literal of its own, so
+        // not identified with the attrset it is part of.
         Some(Val::Attrs(Rc::new(Attrs {
-            origin: attrs.origin.clone(),
+            origin: None,
             entries,
             opaque,
         })))
@@ -583,7 +661,7 @@ impl<'a> Evaluator<'a> {
                 0,
             )),
             "genAttrs" => {
-                let Val::List(names, true) = self.eval(arg, env) else {
+                let Val::List(names, true) = self.load(self.eval(arg, env)) else {
                     return None;
                 };
                 let f = rest.first()?;
@@ -596,6 +674,33 @@ impl<'a> Evaluator<'a> {
                     let Val::Str(n) = n else { return None };
                     let v = self.call(&lambda, &cenv, Lazy::Val(Val::Str(n.clone())));
                     entries.push((vec![n], Lazy::Val(v)));
+                }
+                let attrs = Attrs {
+                    origin: None,
+                    entries,
+                    opaque: false,
+                };
+                Some((Val::Attrs(Rc::new(attrs)), 1))
+            }
+            "mapAttrs" => {
+                // `mapAttrs (name: host: mkHost name host) { orin = ...; }` over a known set.
+                let Val::Closure(lambda, cenv) = self.eval(arg, env) else {
+                    return None;
+                };
+                let Val::Attrs(set) = self.load(self.eval(rest.first()?, env)) else {
+                    return None;
+                };
+                if set.opaque {
+                    return None;
+                }
+                let mut entries = Vec::new();
+                for name in Evaluator::names(&set) {
+                    let value = self.attr(&set, &name).unwrap_or(Val::Unknown);
+                    let v = match self.call(&lambda, &cenv, Lazy::Val(Val::Str(name.clone()))) {
+                        Val::Closure(inner, ienv) => self.call(&inner, &ienv, Lazy::Val(value)),
+                        _ => Val::Unknown,
+                    };
+                    entries.push((vec![name], Lazy::Val(v)));
                 }
                 let attrs = Attrs {
                     origin: None,
@@ -624,6 +729,14 @@ impl<'a> Evaluator<'a> {
                     })),
                     1,
                 ))
+            }
+            "withSystem" => {
+                // flake-parts: `withSystem "aarch64-linux" ({ config, ... }: nixosSystem {...})`;
+                // the per-system arguments are not known.
+                let Val::Closure(lambda, cenv) = self.eval(rest.first()?, env) else {
+                    return None;
+                };
+                Some((self.call(&lambda, &cenv, Lazy::Val(Val::Unknown)), 1))
             }
             "fetchTarball" | "fetchGit" | "fetchFromGitHub" | "fetchzip" | "fetchurl" => {
                 let text = match self.eval(arg, env) {
@@ -669,13 +782,19 @@ impl<'a> Evaluator<'a> {
                     .collect();
                 Some((Val::List(items, true), 0))
             }
-            "mkBefore" | "mkAfter" | "mkDefault" | "mkForce" | "mkOverride" | "mkOrder" => {
-                // `mkOverride 50 x` and `mkOrder 500 x` take the value last.
-                if matches!(name, "mkOverride" | "mkOrder") {
-                    let v = rest.first()?;
-                    return Some((self.eval(v, env), 1));
-                }
-                Some((self.eval(arg, env), 0))
+            "mkBefore" | "mkAfter" => Some((self.eval(arg, env), 0)),
+            // `mkOrder 500 x` takes the value last.
+            "mkOrder" => Some((self.eval(rest.first()?, env), 1)),
+            "mkDefault" => Some((Val::Prio(1000, Box::new(self.eval(arg, env))), 0)),
+            "mkForce" => Some((Val::Prio(50, Box::new(self.eval(arg, env))), 0)),
+            "mkOptionDefault" => Some((Val::Prio(1500, Box::new(self.eval(arg, env))), 0)),
+            "mkOverride" => {
+                let priority = match crate::syntax::unparen(arg.clone()) {
+                    ast::Expr::Literal(l) => l.syntax().text().to_string().parse().ok()?,
+                    _ => return None,
+                };
+                let v = self.eval(rest.first()?, env);
+                Some((Val::Prio(priority, Box::new(v)), 1))
             }
             _ => None,
         }
@@ -756,10 +875,12 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        self.calls.set(self.calls.get() + 1);
         let env = Some(Rc::new(Frame {
             names,
             with: None,
             parent: env.clone(),
+            call: self.calls.get(),
         }));
         match lambda.body() {
             Some(body) => self.eval(&body, &env),
@@ -774,18 +895,51 @@ impl Val {
     pub fn into_term(self, ev: &Evaluator) -> Option<Term> {
         match self {
             Val::Term(t) => Some(t),
-            Val::Closure(l, _) => Some(Term::Local {
+            Val::Closure(l, env) => Some(Term::Local {
                 file: ev.file_of(l.syntax()),
                 offset: u32::from(l.syntax().text_range().start()),
+                instance: call_instance(&env),
             }),
-            Val::Attrs(a) => a
-                .origin
-                .clone()
-                .map(|(file, offset)| Term::Local { file, offset }),
+            Val::Attrs(a) => a.origin.clone().map(|(file, offset)| Term::Local {
+                file,
+                offset,
+                instance: 0,
+            }),
             Val::Str(s) => Some(Term::Str(s)),
             _ => None,
         }
     }
+}
+
+impl Val {
+    /// For a value written inline, which call of an enclosing function made it (0: none):
+    /// `mkHost "a"` and `mkHost "b"` make two modules from one literal.
+    pub fn instance(&self) -> u32 {
+        match self {
+            Val::Closure(_, env) => call_instance(env),
+            Val::Attrs(attrs) => attrs
+                .entries
+                .iter()
+                .find_map(|(_, lazy)| match lazy {
+                    Lazy::Expr(_, env) => Some(call_instance(env)),
+                    Lazy::Val(_) => None,
+                })
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
+/// The innermost function call a closure was made in (0 for none).
+fn call_instance(env: &Env) -> u32 {
+    let mut cur = env.clone();
+    while let Some(frame) = cur {
+        if frame.call != 0 {
+            return frame.call;
+        }
+        cur = frame.parent.clone();
+    }
+    0
 }
 
 fn concat(a: Val, b: Val) -> Val {

@@ -23,7 +23,16 @@ pub struct ConfigGraph {
     pub jetpack: Option<(String, TextRange)>,
     /// Whether one of its modules declares options under `hardware.nvidia-jetpack` itself.
     pub declares_jetpack: bool,
+    /// Whether one of its modules sets `hardware.nvidia-jetpack.enable = true` where it can
+    /// be seen: jetpack-nixos's module applies its overlays only then.
+    pub jetpack_enabled: bool,
     pub overlays: Vec<OverlayUse>,
+    /// Option paths declared under the jetpack namespaces by modules written inline, which
+    /// the option index does not read.
+    pub inline_declarations: Vec<Vec<String>>,
+    /// The first `hardware.nvidia-jetpack` setting of each module written inline: option
+    /// path, file, range of its key.
+    pub inline_settings: Vec<(Vec<String>, String, TextRange)>,
     /// Files that hold modules written inline (`flake.nix`, a file of configurations it
     /// imports): such a file may hold modules of other configurations too.
     pub inline_files: Vec<String>,
@@ -41,6 +50,8 @@ pub struct OverlayUse {
     pub range: TextRange,
     /// Applied by jetpack-nixos's NixOS module rather than listed by the user.
     pub by_module: bool,
+    /// The priority of its `nixpkgs.overlays` definition; `None` for a package set's own.
+    pub priority: Option<u32>,
 }
 
 /// What a flake's inputs are, as far as the modules graph cares.
@@ -70,6 +81,19 @@ const UNRELATED_REPOS: &[&str] = &[
     "NixOS-WSL",
     "nix-ld",
     "nur",
+    "ragenix",
+    "nixos-vscode-server",
+    "nixos-facter-modules",
+    "nix-flatpak",
+    "catppuccin",
+    "microvm.nix",
+    "nix-topology",
+    "comin",
+    "deploy-rs",
+    "nixos-anywhere",
+    "nix-minecraft",
+    "simple-nixos-mailserver",
+    "nixos-mailserver",
 ];
 
 /// Classifies a flake's root inputs by their locked repository (or declared URL).
@@ -152,6 +176,9 @@ pub fn standalone_graph(db: &dyn Db, file: SourceFile) -> ConfigGraph {
     b.finish()
 }
 
+/// An overlay before its term is resolved: term, file, range, by module, priority.
+type Pending = (Option<Term>, String, TextRange, bool, Option<u32>);
+
 struct Builder<'a> {
     db: &'a dyn Db,
     kinds: &'a InputKinds,
@@ -161,8 +188,10 @@ struct Builder<'a> {
     visited: BTreeSet<String>,
     /// How deep the walk is in nested modules and imports (a bound against endless chains).
     depth: u32,
+    /// Whether a module sets `hardware.nvidia-jetpack.enable = false`.
+    jetpack_disabled: bool,
     /// Overlays before their terms are resolved: (term, file, range, by module).
-    pending: Vec<(Option<Term>, String, TextRange, bool)>,
+    pending: Vec<Pending>,
 }
 
 impl<'a> Builder<'a> {
@@ -183,25 +212,34 @@ impl<'a> Builder<'a> {
                 complete: true,
                 jetpack: None,
                 declares_jetpack: false,
+                jetpack_enabled: false,
                 overlays: Vec::new(),
+                inline_declarations: Vec::new(),
+                inline_settings: Vec::new(),
                 inline_files: Vec::new(),
             },
             visited: BTreeSet::new(),
             depth: 0,
+            jetpack_disabled: false,
             pending: Vec::new(),
         }
     }
 
     fn overlays(&mut self, items: &[OverlayItem]) {
         for item in items {
-            self.pending
-                .push((item.term.clone(), item.file.clone(), item.range, false));
+            self.pending.push((
+                item.term.clone(),
+                item.file.clone(),
+                item.range,
+                false,
+                item.priority,
+            ));
         }
     }
 
     fn facts(&mut self, facts: &ModuleFacts) {
-        if let Some((file, offset)) = &facts.origin {
-            if !self.visited.insert(format!("{file}@{offset}")) {
+        if let Some((file, offset, instance)) = &facts.origin {
+            if !self.visited.insert(format!("{file}@{offset}#{instance}")) {
                 return;
             }
             if !self.graph.inline_files.contains(file) {
@@ -215,6 +253,9 @@ impl<'a> Builder<'a> {
             }
         }
         self.graph.complete &= facts.complete;
+        self.graph.jetpack_enabled |= facts.jetpack_enabled;
+        self.jetpack_disabled |= facts.jetpack_disabled;
+        self.graph.declares_jetpack |= facts.declares_jetpack;
         self.overlays(&facts.overlays);
         for (name, term) in &facts.args {
             self.args.named.push((name.clone(), term.clone()));
@@ -238,7 +279,19 @@ impl<'a> Builder<'a> {
         let file = item.file.as_str();
         match &item.module {
             ModuleRef::Unknown => self.graph.complete = false,
-            ModuleRef::Inline(facts) => self.facts(facts),
+            ModuleRef::Inline(facts) => {
+                if let Some(setting) = &facts.jetpack_setting {
+                    if !self.graph.inline_settings.contains(setting) {
+                        self.graph.inline_settings.push(setting.clone());
+                    }
+                }
+                for path in &facts.declared {
+                    if !self.graph.inline_declarations.contains(path) {
+                        self.graph.inline_declarations.push(path.clone());
+                    }
+                }
+                self.facts(facts)
+            }
             ModuleRef::Term(term) => {
                 let Some(term) = term.resolve(&self.args).or_else(|| nixpkgs_module(term)) else {
                     self.graph.complete = false;
@@ -255,7 +308,9 @@ impl<'a> Builder<'a> {
                 self.graph.jetpack = Some((file.to_string(), range));
             }
             for t in implied {
-                self.pending.push((Some(t), file.to_string(), range, true));
+                // `nixpkgs.overlays = mkBefore [ ... ]`: a plain definition.
+                self.pending
+                    .push((Some(t), file.to_string(), range, true, Some(100)));
             }
             return;
         }
@@ -335,13 +390,15 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> ConfigGraph {
+        // Set both ways (`mkDefault true` here, `false` there): not known.
+        self.graph.jetpack_enabled &= !self.jetpack_disabled;
         let base = self
             .graph
             .files
             .first()
             .map(|f| paths::parent(f).to_string())
             .unwrap_or_default();
-        for (term, file, range, by_module) in std::mem::take(&mut self.pending) {
+        for (term, file, range, by_module, priority) in std::mem::take(&mut self.pending) {
             let Some(term) = term.and_then(|t| t.resolve(&self.args)) else {
                 continue;
             };
@@ -352,6 +409,7 @@ impl<'a> Builder<'a> {
                 file,
                 range,
                 by_module,
+                priority,
             });
         }
         self.graph
@@ -440,11 +498,19 @@ pub fn jetpack_module(term: &Term, jetpack: &BTreeSet<String>) -> Option<Vec<Ter
 
 /// Overlays that reach one configuration more than once: for each overlay listed by the user,
 /// the earlier use of the same overlay, when there is one (or, for an overlay that a module
-/// applies itself, the user's listing of it).
+/// applies itself, the user's listing of it). jetpack-nixos's module applies its overlays only
+/// with `hardware.nvidia-jetpack.enable = true`: where that is not seen, they are left out.
 pub fn duplicate_overlays(graph: &ConfigGraph) -> Vec<(&OverlayUse, &OverlayUse)> {
     let mut first: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
     let mut out = Vec::new();
-    for u in &graph.overlays {
+    // Of the `nixpkgs.overlays` definitions, only those of the lowest priority number count.
+    let kept = graph.overlays.iter().filter_map(|u| u.priority).min();
+    for u in graph
+        .overlays
+        .iter()
+        .filter(|u| graph.jetpack_enabled || !u.by_module)
+        .filter(|u| u.priority.is_none() || u.priority == kept)
+    {
         match first.get(u.key.as_str()) {
             None => {
                 first.insert(&u.key, u);

@@ -51,8 +51,12 @@ pub enum Term {
     Local {
         file: String,
         offset: u32,
+        /// Which call of an enclosing function made it (0: none).
+        instance: u32,
     },
     Str(String),
+    /// A value that cannot be known (a module argument computed by code): it never resolves.
+    Opaque,
 }
 
 impl Term {
@@ -101,7 +105,7 @@ impl Term {
                 // `_module.args.jp = inputs.jp;`: an argument defined by another one.
                 resolve(&t)?
             }
-            Term::Args => return None,
+            Term::Args | Term::Opaque => return None,
             Term::SrcFile { base, rel } => Term::SrcFile {
                 base: Box::new(base.resolve(args)?),
                 rel: rel.clone(),
@@ -125,8 +129,14 @@ impl Term {
             Term::Import(t) => format!("import({})", t.key()?),
             Term::Apply(f, a) => format!("{}({})", f.key()?, a.key()?),
             Term::Source(s) => format!("src:{s}"),
-            Term::Local { file, offset } => format!("local:{file}@{offset}"),
-            Term::Inputs | Term::Args | Term::Arg { .. } | Term::Str(_) => return None,
+            Term::Local {
+                file,
+                offset,
+                instance,
+            } => format!("local:{file}@{offset}#{instance}"),
+            Term::Inputs | Term::Args | Term::Arg { .. } | Term::Str(_) | Term::Opaque => {
+                return None
+            }
         })
     }
 
@@ -149,6 +159,7 @@ impl Term {
             Term::Inputs => "inputs".into(),
             Term::Args => "module arguments".into(),
             Term::Str(s) => format!("{s:?}"),
+            Term::Opaque => "(unknown)".into(),
         }
     }
 }
@@ -197,6 +208,10 @@ pub struct OverlayItem {
     pub term: Option<Term>,
     pub file: String,
     pub range: TextRange,
+    /// The priority of the `nixpkgs.overlays` definition it is in (100 unless `mkDefault`,
+    /// `mkForce`, ...): only the definitions of the lowest priority are kept. `None` for the
+    /// overlays of a package set, which always apply.
+    pub priority: Option<u32>,
 }
 
 /// What one module (a file, or a module written inline) contributes to the graph.
@@ -208,9 +223,24 @@ pub struct ModuleFacts {
     pub args: Vec<(String, Term)>,
     /// Whether every import was understood.
     pub complete: bool,
+    /// Whether it sets `hardware.nvidia-jetpack.enable = true` (not under `mkIf`): only then
+    /// does jetpack-nixos's module apply its overlays.
+    pub jetpack_enabled: bool,
+    /// Whether it sets `hardware.nvidia-jetpack.enable = false`.
+    pub jetpack_disabled: bool,
+    /// Whether it declares options under `hardware.nvidia-jetpack` itself (a stub that lets
+    /// shared modules set them on other machines, an extension of an enum).
+    pub declares_jetpack: bool,
+    /// Option paths it declares under the jetpack namespaces, as the evaluator sees them: for
+    /// modules written inline, whose declarations the option index does not read.
+    pub declared: Vec<Vec<String>>,
+    /// For a module written inline: its first setting under `hardware.nvidia-jetpack` (not
+    /// under `mkIf`), with its option path, file and the range of its key.
+    pub jetpack_setting: Option<(Vec<String>, String, TextRange)>,
     /// For a module written in another file than the one evaluated (`nixosModules.default =
     /// import ./modules inputs;` read from `flake.nix`): that file and the module's offset.
-    pub origin: Option<(String, u32)>,
+    /// The third number tells apart modules made from one literal by different calls.
+    pub origin: Option<(String, u32, u32)>,
 }
 
 /// One `nixosConfigurations` entry of a flake.
@@ -312,19 +342,36 @@ fn configuration(ev: &Evaluator, name: String, arg: Val) -> Configuration {
         config.complete = false;
         return config;
     };
-    let (modules, complete) = module_list(ev, ev.attr(&arg, "modules"), true);
-    config.modules = modules;
-    config.complete &= complete;
-    match ev.attr(&arg, "specialArgs") {
-        Some(Val::Term(Term::Inputs)) => config.special_args.all_inputs = true,
-        Some(Val::Attrs(args)) => {
-            for name in Evaluator::names(&args) {
-                if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
-                    config.special_args.named.push((name, t));
-                }
-            }
+    // `extraModules` and `baseModules` are modules of the configuration too (nixpkgs's
+    // `eval-config.nix` takes them next to `modules`).
+    for key in ["modules", "extraModules", "baseModules"] {
+        let (modules, complete) = module_list(ev, ev.attr(&arg, key), true);
+        config.modules.extend(modules);
+        config.complete &= complete;
+    }
+    config.complete &= !arg.opaque;
+    let args = match ev.attr(&arg, "specialArgs") {
+        Some(Val::Term(Term::Inputs)) => {
+            config.special_args.all_inputs = true;
+            None
         }
-        _ => {}
+        Some(Val::Attrs(args)) => Some(args),
+        // `specialArgs = inputs // { inherit hostName; };`
+        Some(Val::Over(Term::Inputs, args)) => {
+            config.special_args.all_inputs = true;
+            Some(args)
+        }
+        _ => None,
+    };
+    if let Some(args) = args {
+        for name in Evaluator::names(&args) {
+            // A value that cannot be named hides the input of the same name: it never resolves.
+            let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
+            config
+                .special_args
+                .named
+                .push((name, t.unwrap_or(Term::Opaque)));
+        }
     }
     if let Some(Val::Pkgs(overlays)) = ev.attr(&arg, "pkgs") {
         config.pkgs_overlays = overlay_items(ev, *overlays);
@@ -357,12 +404,17 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
         Val::Term(Term::Import(t)) if matches!(*t, Term::File(_)) => ModuleRef::Term(*t),
         Val::Term(t) => ModuleRef::Term(t),
         v @ (Val::Closure(..) | Val::Attrs(_)) => {
+            let instance = v.instance();
             let origin = v.clone().into_term(ev).and_then(|t| match t {
-                Term::Local { file, offset } if file != ev.file => Some((file, offset)),
+                Term::Local { file, offset, .. } if file != ev.file => {
+                    Some((file, offset, instance))
+                }
                 _ => None,
             });
+            let setting = inline_jetpack_setting(ev, &v);
             let mut facts = facts_of_module(ev, v);
             facts.origin = origin;
+            facts.jetpack_setting = setting;
             ModuleRef::Inline(Box::new(facts))
         }
         _ => ModuleRef::Unknown,
@@ -372,6 +424,27 @@ fn module_item(ev: &Evaluator, val: Val, place: Place) -> ModuleItem {
         file: place.file,
         range: place.range,
     }
+}
+
+/// The first setting under `hardware.nvidia-jetpack` of a module written inline.
+fn inline_jetpack_setting(ev: &Evaluator, val: &Val) -> Option<(Vec<String>, String, TextRange)> {
+    let expr = match val {
+        Val::Closure(lambda, _) => ast::Expr::Lambda(lambda.clone()),
+        Val::Attrs(attrs) => {
+            let (file, offset) = attrs.origin.as_ref()?;
+            ast::Expr::AttrSet(ev.attrset_at(file, *offset)?)
+        }
+        _ => return None,
+    };
+    let file = ev.file_of(expr.syntax());
+    let first = crate::settings::module_jetpack_settings(expr)
+        .into_iter()
+        .filter(|s| s.under(&["hardware", "nvidia-jetpack"]) && !s.conditional)
+        .min_by_key(|s| s.segments.first().map(|r| r.start()))?;
+    let key_start = first.segments.len().saturating_sub(first.key_len.max(1));
+    let (start, end) = (first.segments.get(key_start)?, first.segments.last()?);
+    let range = TextRange::new(start.start(), end.end().max(start.start()));
+    Some((first.path, file, range))
 }
 
 fn facts_of_module(ev: &Evaluator, val: Val) -> ModuleFacts {
@@ -405,17 +478,81 @@ fn facts_of_module_inner(ev: &Evaluator, val: Val) -> ModuleFacts {
         .into_iter()
         .flatten()
     {
-        let overlays = ev.select(ev.select(holder, "nixpkgs"), "overlays");
-        facts.overlays.extend(overlay_items(ev, overlays));
+        let overlays = ev.select(ev.select(holder.clone(), "nixpkgs"), "overlays");
+        let (priority, overlays) = match overlays {
+            Val::Prio(p, v) => (p, *v),
+            v => (100, v),
+        };
+        let mut items = overlay_items(ev, overlays);
+        for item in &mut items {
+            item.priority = Some(priority);
+        }
+        facts.overlays.extend(items);
+        let enable = ["hardware", "nvidia-jetpack", "enable"]
+            .iter()
+            .fold(holder, |v, name| ev.select(v, name));
+        let enable = match enable {
+            Val::Prio(_, v) => *v,
+            v => v,
+        };
+        facts.jetpack_enabled |= matches!(enable, Val::Bool(true));
+        facts.jetpack_disabled |= matches!(enable, Val::Bool(false));
     }
-    if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
-        for name in Evaluator::names(&args) {
-            if let Some(t) = ev.attr(&args, &name).and_then(|v| v.into_term(ev)) {
-                facts.args.push((name, t));
+    facts.declares_jetpack = declares(ev, &attrs, &["options", "hardware", "nvidia-jetpack"]);
+    if let Some(Val::Attrs(options)) = ev.attr(&attrs, "options") {
+        for ns in crate::settings::JETPACK_NAMESPACES {
+            let mut val = Some(Val::Attrs(options.clone()));
+            for seg in ns.iter() {
+                val = match val {
+                    Some(Val::Attrs(a)) => ev.attr(&a, seg),
+                    _ => None,
+                };
+            }
+            if let Some(val) = val {
+                let path = ns.iter().map(|s| s.to_string()).collect();
+                declared_paths(ev, val, path, &mut facts.declared);
             }
         }
     }
+    if let Val::Attrs(args) = ev.select(ev.select(Val::Attrs(attrs.clone()), "_module"), "args") {
+        for name in Evaluator::names(&args) {
+            let t = ev.attr(&args, &name).and_then(|v| v.into_term(ev));
+            facts.args.push((name, t.unwrap_or(Term::Opaque)));
+        }
+    }
     facts
+}
+
+/// The option paths declared at `val`, the value at `path` of an `options` attrset: every
+/// name whose value is not a plain attrset (`mkOption { ... }` is not evaluated).
+fn declared_paths(ev: &Evaluator, val: Val, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    if out.len() >= 256 || path.len() > 12 {
+        return;
+    }
+    match val {
+        Val::Attrs(attrs) => {
+            for name in Evaluator::names(&attrs) {
+                if let Some(v) = ev.attr(&attrs, &name) {
+                    let mut child = path.clone();
+                    child.push(name);
+                    declared_paths(ev, v, child, out);
+                }
+            }
+        }
+        _ => out.push(path),
+    }
+}
+
+/// Whether an attrset has a binding at `path`, whatever its value.
+fn declares(ev: &Evaluator, attrs: &eval::Attrs, path: &[&str]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return true;
+    };
+    match ev.attr(attrs, first) {
+        Some(_) if rest.is_empty() => true,
+        Some(Val::Attrs(inner)) => declares(ev, &inner, rest),
+        _ => false,
+    }
 }
 
 fn overlay_items(ev: &Evaluator, list: Val) -> Vec<OverlayItem> {
@@ -426,6 +563,7 @@ fn overlay_items(ev: &Evaluator, list: Val) -> Vec<OverlayItem> {
                 term: v.into_term(ev),
                 file: place.file,
                 range: place.range,
+                priority: None,
             })
             .collect(),
         _ => Vec::new(),

@@ -390,3 +390,30 @@ fn module_sets_listed_with_attr_values() {
         "#]],
     );
 }
+
+#[test]
+fn an_argument_that_cannot_be_named_never_resolves() {
+    // `host` is computed: `host.jetpack` is not the input `jetpack` passed by `inputs // {...}`.
+    check(
+        r#"
+#- /f/flake.nix
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = { self, nixpkgs, ... }@inputs: {
+    nixosConfigurations.pc = nixpkgs.lib.nixosSystem {
+      specialArgs = inputs // { host = builtins.fromJSON (builtins.readFile ./host.json); };
+      modules = [ ./pc.nix ];
+    };
+  };
+}
+#- /f/pc.nix
+{ host, jetpack, ... }: { imports = [ host.jetpack.nixosModules.default ]; nixpkgs.overlays = [ jetpack.overlays.default ]; }
+"#,
+        expect![[r#"
+            pc complete=false jetpack=no
+              files /f/flake.nix /f/pc.nix
+              overlay jetpack.overlays.default at /f/pc.nix:1:97
+        "#]],
+    );
+}
