@@ -2578,6 +2578,22 @@ fn modules_fleet(dir: &Path) {
 }
 
 #[test]
+fn modules_of_a_flake_named_by_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    modules_fleet(&repo);
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let from_inside = flakelint(&repo, &["modules"]);
+    for given in ["../repo", "../repo/flake.nix"] {
+        let out = flakelint(&elsewhere, &["modules", "--flake", given]);
+        assert_eq!(out.status.code(), Some(0), "{given}: {out:?}");
+        assert_eq!(out.stdout, from_inside.stdout, "{given}");
+    }
+}
+
+#[test]
 fn modules_lists_configurations() {
     let tmp = tempfile::tempdir().unwrap();
     modules_fleet(tmp.path());
@@ -2741,10 +2757,10 @@ fn modules_without_a_flake() {
         tmp.path(),
         &["modules"],
         expect![[r#"
-        exit: 2
-        --- stdout
-        --- stderr
-        flakelint: no flake.nix in the current directory or any directory above it
-    "#]],
+            exit: 2
+            --- stdout
+            --- stderr
+            flakelint: no flake.nix in the current directory or any directory above it; pass --flake DIR
+        "#]],
     );
 }

@@ -214,7 +214,7 @@ pub fn run(
 
 /// The flake's directory: `--flake DIR` (or its `flake.nix`), else the nearest directory at or
 /// above `cwd` holding a `flake.nix`.
-fn flake_dir(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Fatal> {
+pub(crate) fn flake_dir(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Fatal> {
     let Some(given) = explicit else {
         return load::flake_root_of(cwd).ok_or_else(|| {
             Fatal(

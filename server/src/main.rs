@@ -42,6 +42,10 @@ enum Command {
         /// Print one JSON object
         #[arg(long)]
         json: bool,
+        /// The flake's directory (default: the nearest directory at or above the current one
+        /// holding a flake.nix)
+        #[arg(long, value_name = "DIR")]
+        flake: Option<PathBuf>,
     },
     /// Generate the bundled option index from a jetpack-nixos checkout (for flakelint's
     /// developers: `analysis/src/options/bundled.json`)
@@ -162,8 +166,8 @@ fn main() -> ExitCode {
             };
             with_stdout(|out| flakelint::options_cmd::run(&options, out, &mut std::io::stderr()))
         }
-        Command::Modules { json } => with_stdout(|out| {
-            let args = flakelint::modules_cmd::ModulesArgs { json };
+        Command::Modules { json, flake } => with_stdout(|out| {
+            let args = flakelint::modules_cmd::ModulesArgs { json, flake };
             flakelint::modules_cmd::run(&args, out, &mut std::io::stderr())
         }),
         Command::BundleIndex(args) => run_bundle_index(args),

@@ -20,6 +20,9 @@ use crate::load;
 
 pub struct ModulesArgs {
     pub json: bool,
+    /// `--flake DIR`: the flake's directory (or its `flake.nix`); else the nearest one at or
+    /// above the current directory.
+    pub flake: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Fatal> {
@@ -31,9 +34,7 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
                 load::io_message(&e)
             ))
         })?;
-    let root = load::flake_root_of(&cwd).ok_or_else(|| {
-        Fatal("no flake.nix in the current directory or any directory above it".into())
-    })?;
+    let root = crate::inputs::flake_dir(args.flake.as_deref(), &cwd)?;
     let mut found = BTreeSet::new();
     crate::check::walk(&root, &mut found);
     let mut change = Change::default();
