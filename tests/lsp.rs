@@ -174,6 +174,94 @@ fn diagnostics_and_quick_fixes_over_utf16() {
     client.shutdown();
 }
 
+/// What nil and rust-analyzer users expect of the items themselves: deprecated and unneeded
+/// code tagged (struck through, greyed out); completion items in the analysis' order (enum
+/// values as declared, not alphabetical), booleans as keywords, plain-text inserts; values
+/// offered after a priority (`lib.mkDefault |`) as after `=`.
+#[test]
+fn diagnostic_tags_and_completion_items_as_editors_expect() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    // A suppression that silences nothing, on the line before `inputs`.
+    let text = text.replacen(
+        "  inputs = {",
+        "  # flakelint: ignore[invalid-system]\n  inputs = {",
+        1,
+    );
+    client.open(&flake, &text);
+    let diagnostics = client.diagnostics_until(&flake, has_code("unused-suppression"));
+    assert_eq!(
+        find(&diagnostics, "deprecated-output")["tags"],
+        json!([2]),
+        "deprecated"
+    );
+    assert_eq!(
+        find(&diagnostics, "unused-suppression")["tags"],
+        json!([1]),
+        "unnecessary"
+    );
+    assert!(find(&diagnostics, "invalid-system").get("tags").is_none());
+
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    let line = text.lines().position(|l| l.contains(".som =")).unwrap() as u32;
+    let typed = "  hardware.nvidia-jetpack.som = lib.mkDefault ";
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            2,
+            json!([{"range": range(line, 0, line + 1, 0), "text": format!("{typed}\n")}]),
+        ),
+    );
+    let at = pos(line, typed.len() as u32);
+    let completion = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": at}),
+    );
+    let items = completion.as_array().unwrap();
+    assert_eq!(
+        labels(&completion)[..4],
+        ["generic", "orin-agx", "orin-agx-industrial", "orin-nx"]
+    );
+    let sort: Vec<&str> = items
+        .iter()
+        .map(|i| i["sortText"].as_str().unwrap())
+        .collect();
+    assert!(sort.windows(2).all(|w| w[0] < w[1]), "{sort:?}");
+    let first = &items[0];
+    assert_eq!(first["kind"], 20, "enum member");
+    assert_eq!(first["insertTextFormat"], 1, "plain text");
+    assert_eq!(
+        first["textEdit"],
+        json!({"range": {"start": at, "end": at}, "newText": "\"generic\""})
+    );
+
+    // Booleans are keywords, `true` first.
+    let typed = "  hardware.nvidia-jetpack.enable = lib.mkForce ";
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            3,
+            json!([{"range": range(line, 0, line + 1, 0), "text": format!("{typed}\n")}]),
+        ),
+    );
+    let completion = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)},
+               "position": pos(line, typed.len() as u32)}),
+    );
+    assert_eq!(labels(&completion), ["true", "false"]);
+    assert_eq!(completion[0]["kind"], 14, "keyword");
+    assert!(completion[0]["sortText"].as_str() < completion[1]["sortText"].as_str());
+    client.shutdown();
+}
+
 #[test]
 fn editor_features_answer_with_positions() {
     let (_tmp, dir) = example();

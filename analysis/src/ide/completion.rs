@@ -82,11 +82,18 @@ impl Ctx<'_> {
         if in_expression && key.first().is_some_and(|k| k == "config") && !self.is_flake_nix() {
             return self.option_segments(&key[1..], word);
         }
-        if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
+        // `som = lib.mkDefault |`: the value is the priority's argument.
+        let eq = if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
+            Some(usize::from(anchor.text_range().start()))
+        } else if key.is_empty() {
+            assign_before_priority(self.text, key_start)
+        } else {
+            None
+        };
+        if let Some(eq) = eq {
             if !key.is_empty() {
                 return Vec::new();
             }
-            let eq = usize::from(anchor.text_range().start());
             let Some((set, key)) = self.binding_before(eq) else {
                 return Vec::new();
             };
@@ -203,8 +210,12 @@ impl Ctx<'_> {
         let ty = merged_type(&decls);
         let option = path.join(".");
         let item = |label: String, insert: String| CompletionItem {
+            kind: if matches!(label.as_str(), "true" | "false" | "null") && label == insert {
+                CompletionKind::Keyword
+            } else {
+                CompletionKind::Value
+            },
             label,
-            kind: CompletionKind::Value,
             replace,
             insert,
             detail: Some(option.clone()),
@@ -427,6 +438,39 @@ fn priority_wrapper(value: &SyntaxNode) -> Option<SyntaxNode> {
     }
     let name = crate::syntax::function_name(&crate::syntax::applied_function(&call)?)?;
     matches!(name.as_str(), "mkDefault" | "mkForce" | "mkOverride").then_some(apply)
+}
+
+/// Where the `=` is when the text before `end` is `= lib.mkDefault ` (`mkForce`,
+/// `mkOverride 50`, with or without `lib.`): the value being written is the priority's argument.
+fn assign_before_priority(text: &str, end: usize) -> Option<usize> {
+    let blank = |c: char| c.is_ascii_whitespace();
+    let before = text.get(..end)?;
+    // Something has to separate the call from its argument.
+    if !before.ends_with(blank) {
+        return None;
+    }
+    let mut rest = before.trim_end_matches(blank);
+    let digits = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+    let name = if digits.len() < rest.len() {
+        rest = digits.trim_end_matches(blank);
+        "mkOverride"
+    } else if rest.ends_with("mkDefault") {
+        "mkDefault"
+    } else {
+        "mkForce"
+    };
+    rest = rest.strip_suffix(name)?;
+    if rest.ends_with(|c: char| c.is_ascii() && is_ident_byte(c as u8)) {
+        return None;
+    }
+    rest = rest.strip_suffix("lib.").unwrap_or(rest);
+    if rest.ends_with(|c: char| c == '.' || (c.is_ascii() && is_ident_byte(c as u8))) {
+        return None;
+    }
+    let rest = rest.trim_end_matches(blank);
+    rest.strip_suffix('=')
+        .filter(|r| !r.ends_with(['=', '!', '<', '>']))
+        .map(str::len)
 }
 
 /// Flake reference schemes, while no scheme is written yet.

@@ -29,8 +29,10 @@ pub enum CompletionKind {
     Option,
     /// A segment that has options below it (`hardware.nvidia-jetpack`).
     OptionGroup,
-    /// A value after `=`: an enum string, `true`/`false`.
+    /// A value after `=`: an enum string.
     Value,
+    /// A keyword value after `=`: `true`, `false`, `null`.
+    Keyword,
     /// A flake output name.
     Output,
     /// A Nix system string.

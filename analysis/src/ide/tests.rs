@@ -342,8 +342,8 @@ fn completion_of_values() {
     check_completion(
         "{\n  hardware.nvidia-jetpack.enable = $0\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n}\n",
         expect![[r#"
-            Value true ""->"true" | hardware.nvidia-jetpack.enable
-            Value false ""->"false" | hardware.nvidia-jetpack.enable
+            Keyword true ""->"true" | hardware.nvidia-jetpack.enable
+            Keyword false ""->"false" | hardware.nvidia-jetpack.enable
         "#]],
     );
     // After a binding without its `;`.
@@ -354,8 +354,8 @@ fn completion_of_values() {
     check_completion(
         "{\n  services.nvfancontrol = { enable = t$0; };\n}\n",
         expect![[r#"
-            Value true "t"->"true" | services.nvfancontrol.enable
-            Value false "t"->"false" | services.nvfancontrol.enable
+            Keyword true "t"->"true" | services.nvfancontrol.enable
+            Keyword false "t"->"false" | services.nvfancontrol.enable
         "#]],
     );
     // An unterminated string.
@@ -372,6 +372,30 @@ fn completion_of_values() {
         "{ lib, ... }: {\n  hardware.nvidia-jetpack.carrierBoard = lib.mkDefault \"$0\";\n}\n",
     );
     assert_eq!(labels_default, ["generic", "devkit", "xavierNxDevkit"]);
+    // A value being written after the priority, before any quote: quoted values, as after `=`.
+    check_completion(
+        "{ lib, ... }: {\n  hardware.nvidia-jetpack.carrierBoard = lib.mkDefault $0\n}\n",
+        expect![[r#"
+            Value generic ""->"\"generic\"" | hardware.nvidia-jetpack.carrierBoard
+            Value devkit ""->"\"devkit\"" | hardware.nvidia-jetpack.carrierBoard
+            Value xavierNxDevkit ""->"\"xavierNxDevkit\"" | hardware.nvidia-jetpack.carrierBoard
+        "#]],
+    );
+    for form in [
+        "lib.mkForce t$0;",
+        "mkDefault $0",
+        "lib.mkOverride 50 $0",
+        "mkForce\n    $0",
+    ] {
+        let fixture =
+            format!("{{ lib, ... }}: with lib; {{\n  services.nvfancontrol.enable = {form}\n}}\n");
+        assert_eq!(labels(&fixture), ["true", "false"], "{form}");
+    }
+    // Not a priority, or not right after `=`: nothing.
+    for form in ["lib.mkDefaultX $0", "foo.mkDefault $0", "[ mkDefault $0"] {
+        let fixture = format!("{{ lib, ... }}: {{\n  services.nvfancontrol.enable = {form}\n}}\n");
+        assert_eq!(labels(&fixture), Vec::<String>::new(), "{form}");
+    }
     // Not an option with values: nothing.
     check_completion(
         "{\n  hardware.nvidia-jetpack.name = $0\n}\n",

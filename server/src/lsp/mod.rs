@@ -454,7 +454,8 @@ impl LanguageServer for Backend {
             let offset = lines.offset(at.position);
             let items: Vec<lsp::CompletionItem> = ide::completion(&snap.db, file, offset)
                 .into_iter()
-                .map(|item| convert::completion_item(lines, item))
+                .enumerate()
+                .map(|(rank, item)| convert::completion_item(lines, rank, item))
                 .collect();
             Some(lsp::CompletionResponse::Array(items))
         })
