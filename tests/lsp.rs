@@ -262,6 +262,55 @@ fn diagnostic_tags_and_completion_items_as_editors_expect() {
     client.shutdown();
 }
 
+/// A malformed message (a body that is not JSON, a wrong `jsonrpc` version, an id that is not
+/// an integer, unknown or lower-case headers) does not end the server, as it would end
+/// tower-lsp's own reader: a request with an id is answered with InvalidRequest, the rest is
+/// dropped, and the next messages are served.
+#[test]
+fn malformed_messages_do_not_end_the_server() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    let frame = |headers: &str, body: &[u8]| {
+        let mut bytes = format!("Content-Length: {}\r\n{headers}\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    };
+    client.send_raw(&frame("", b"{{{{ not json"));
+    client.send_raw(&frame("", &[0xff, 0xfe, b'"']));
+    client.send_raw(&frame(
+        "",
+        br#"{"jsonrpc":"1.0","id":9001,"method":"textDocument/hover"}"#,
+    ));
+    client.send_raw(&frame("", br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#));
+    client.send_raw(b"garbage without a length\r\n\r\n");
+    // Headers tower-lsp refuses: a Content-Type without a charset, more than two headers.
+    client.send_raw(&frame(
+        "Content-Type: application/vscode-jsonrpc\r\nX-Other: 1\r\n",
+        br#"{"jsonrpc":"2.0","method":"$/unknownNotification"}"#,
+    ));
+    let error = client.reply(9001).unwrap_err();
+    assert_eq!(error["code"], -32600, "{error}");
+
+    // Still serving, and with lower-case header names too.
+    let body = json!({"jsonrpc": "2.0", "id": 9002, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": uri(&configuration)}, "position": pos(10, 28)}})
+    .to_string();
+    client.send_raw(format!("content-length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let hover = client.reply(9002).unwrap();
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("hardware.nvidia-jetpack.som"),
+        "{hover:#}"
+    );
+    client.shutdown();
+}
+
 #[test]
 fn editor_features_answer_with_positions() {
     let (_tmp, dir) = example();

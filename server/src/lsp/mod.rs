@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod framing;
 pub mod state;
 pub mod watch;
 
@@ -74,6 +75,7 @@ pub fn run() -> i32 {
             shut_down: flag,
         })
         .custom_method("flakelint/documentText", Backend::document_text)
+        .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message)
         .finish();
         let client = service.inner().client.clone();
         tokio::spawn(async move {
@@ -97,7 +99,12 @@ pub fn run() -> i32 {
             exit: exit.clone(),
         };
         tokio::select! {
-            () = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => {}
+            () = async {
+                // Malformed messages are answered with errors instead of ending tower-lsp's loop.
+                let (to_server, from_filter) = tokio::io::duplex(64 * 1024);
+                tokio::spawn(framing::filter(tokio::io::stdin(), to_server));
+                Server::new(from_filter, tokio::io::stdout(), socket).serve(service).await
+            } => {}
             () = exit.notified() => {
                 // Let the replies already on their way out be written.
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -256,6 +263,11 @@ impl Backend {
         let doc = snap.doc.clone();
         drop(snap);
         Ok(doc.map(|d| serde_json::json!({"version": d.version, "text": d.text})))
+    }
+
+    /// What a malformed request from the client was turned into (see `framing`).
+    async fn invalid_message(&self) -> Result<Value> {
+        Err(framing::invalid_request_error())
     }
 }
 
