@@ -317,7 +317,19 @@ impl Ctx<'_> {
                 _ => false,
             };
             if self.is_flake_nix() && last == "follows" && in_inputs() {
-                return self.input_names(replace);
+                // `inputs.a.inputs.b.follows`: `a` and `a/b` would follow themselves.
+                let full: Vec<String> = match place_of(&set, self.path()) {
+                    Some(Place::FlakeTop(top)) => top.iter().chain(&key).cloned().collect(),
+                    _ => Vec::new(),
+                };
+                let own = match full.as_slice() {
+                    [_, a, inputs, b, ..] if inputs == "inputs" => {
+                        vec![a.clone(), format!("{a}/{b}")]
+                    }
+                    [_, a, ..] => vec![a.clone()],
+                    _ => Vec::new(),
+                };
+                return self.input_names(replace, &own);
             }
             if self.is_flake_nix() && last == "url" && in_inputs() {
                 return url_schemes(content, replace);
@@ -368,7 +380,9 @@ impl Ctx<'_> {
     }
 
     /// Root inputs, and the inputs of each root input as `a/b` (from the lock).
-    fn input_names(&self, replace: TextRange) -> Vec<CompletionItem> {
+    /// Root inputs and their inputs (`jetpack/nixpkgs`), except `own` (the input being
+    /// declared and the path of the follows itself).
+    fn input_names(&self, replace: TextRange, own: &[String]) -> Vec<CompletionItem> {
         let Some(flake) = db::flake_context(self.db, self.path()) else {
             return Vec::new();
         };
@@ -389,7 +403,7 @@ impl Ctx<'_> {
             }
         }
         let mut out = Vec::new();
-        for (name, url) in &roots {
+        for (name, url) in roots.iter().filter(|(name, _)| !own.contains(name)) {
             out.push(CompletionItem {
                 label: name.clone(),
                 kind: CompletionKind::Input,
@@ -407,6 +421,9 @@ impl Ctx<'_> {
                 };
                 for (name, _, _) in &node.inputs {
                     let label = format!("{root}/{name}");
+                    if own.contains(&label) {
+                        continue;
+                    }
                     let target = lock
                         .resolve(&[root.clone(), name.clone()])
                         .and_then(|n| lock.node(n));

@@ -742,18 +742,40 @@ fn completion_of_follows() {
         &flake_with("    jetpack.url = \"github:anduril/jetpack-nixos\";\n", "    jetpack.url = \"github:anduril/jetpack-nixos\";\n    jetpack.inputs.nixpkgs.follows = \"$0\";\n"),
         expect![[r#"
             Input nixpkgs ""->"nixpkgs" | github:NixOS/nixpkgs/nixos-24.11
-            Input jetpack ""->"jetpack" | github:anduril/jetpack-nixos
             Input flake-utils ""->"flake-utils" | github:numtide/flake-utils
-            Input jetpack/nixpkgs ""->"jetpack/nixpkgs" | github:NixOS/nixpkgs/3b4de0a
             Input flake-utils/systems ""->"flake-utils/systems" | github:nix-systems/default/3cb28b6
         "#]],
     );
-    // Unterminated, at the end of a line.
+    // Unterminated, at the end of a line: not `jetpack` nor `jetpack/nixpkgs` (a cycle).
     let open = flake_with(
         "    jetpack.url = \"github:anduril/jetpack-nixos\";\n",
-        "    jetpack.inputs.nixpkgs.follows = \"jet$0\n",
+        "    jetpack.inputs.nixpkgs.follows = \"ni$0\n",
     );
-    assert!(labels(&open).contains(&"jetpack/nixpkgs".to_string()));
+    assert_eq!(
+        labels(&open),
+        ["nixpkgs", "flake-utils", "flake-utils/systems"]
+    );
+    // Another input of the same input may be followed; in the nested form too.
+    let nested = flake_with(
+        "    jetpack.url = \"github:anduril/jetpack-nixos\";\n",
+        "    jetpack = { url = \"github:anduril/jetpack-nixos\"; inputs.utils.follows = \"$0\"; };\n",
+    );
+    assert_eq!(
+        labels(&nested),
+        [
+            "nixpkgs",
+            "flake-utils",
+            "jetpack/nixpkgs",
+            "flake-utils/systems"
+        ]
+    );
+    let other = flake_with(
+        "    flake-utils.url = \"github:numtide/flake-utils\";\n",
+        "    flake-utils.url = \"github:numtide/flake-utils\";\n    flake-utils.inputs.x.follows = \"$0\";\n",
+    );
+    assert!(labels(&other).contains(&"jetpack/nixpkgs".to_string()));
+    assert!(labels(&other).contains(&"flake-utils/systems".to_string()));
+    assert!(!labels(&other).contains(&"flake-utils".to_string()));
 }
 
 #[test]
@@ -1593,7 +1615,7 @@ fn completion_while_typing_inputs() {
         (
             "jetpack.inputs.nixpkgs.follows = \"nixpkgs\";",
             34..=41,
-            "jetpack/nixpkgs",
+            "nixpkgs",
         ),
         ("extra.url = \"github:o/r\";", 13..=13, "github:"),
     ] {
@@ -1608,6 +1630,8 @@ fn completion_while_typing_inputs() {
             let got = labels(&text);
             if inside.contains(&typed) {
                 assert!(got.contains(&expected.to_string()), "{got:?} in:\n{text}");
+                // Following itself is a cycle Nix rejects: never offered.
+                assert!(!got.contains(&"jetpack/nixpkgs".to_string()), "{got:?}");
             }
         }
     }
