@@ -208,6 +208,29 @@ fn diagnostic_tags_and_completion_items_as_editors_expect() {
     let configuration = dir.join("configuration.nix");
     let text = fs::read_to_string(&configuration).unwrap();
     client.open(&configuration, &text);
+    // A module's outline: its settings, by their keys as written.
+    let symbols = client.ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&configuration)}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names[..3],
+        [
+            "imports",
+            "hardware.nvidia-jetpack.enable",
+            "hardware.nvidia-jetpack.som"
+        ]
+    );
+    let som = &symbols[2];
+    assert_eq!(som["kind"], 7, "property");
+    assert_eq!(som["detail"], "\"orin-agx\"");
+    assert_eq!(som["selectionRange"], range(10, 2, 10, 29));
     let line = text.lines().position(|l| l.contains(".som =")).unwrap() as u32;
     let typed = "  hardware.nvidia-jetpack.som = lib.mkDefault ";
     client.notify(

@@ -103,6 +103,10 @@ pub enum SymbolKind {
     Output,
     /// A NixOS configuration (`nixosConfigurations.<name>`).
     Configuration,
+    /// A binding in a module whose value is an attrset (`hardware.nvidia-jetpack = { ... }`).
+    Group,
+    /// Any other binding in a module (`hardware.nvidia-jetpack.som = "orin-nx"`).
+    Setting,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1359,6 +1359,53 @@ fn check_symbols(fixture: &str, expect: Expect) {
     expect.assert_eq(&out);
 }
 
+/// A NixOS module gets an outline too (as nil gives one): its bindings, nested attrsets as
+/// children, through the module's arguments, `let`, `with` and `mkIf`.
+#[test]
+fn symbols_of_a_module() {
+    check_symbols(
+        r#"#- /f/configuration.nix
+{ config, lib, ... }:
+let cfg = config.x; in
+with lib; {
+  imports = [ ./a.nix ];
+  hardware.nvidia-jetpack = {
+    enable = true;
+    som = "orin-nx";
+    firmware.autoUpdate = lib.mkDefault false;
+  };
+  config = mkIf cfg.enable { services.nvpmodel.profileNumber = 0; };
+  "quoted key" = null;
+  $0
+}
+"#,
+        expect![[r#"
+            Setting imports "imports = [ ./a.nix ];" sel="imports"
+            Group hardware.nvidia-jetpack "hardware.nvidia-jetpack = {\n    enable sel="hardware.nvidia-jetpack"
+              Setting enable "enable = true;" sel="enable" | true
+              Setting som "som = \"orin-nx\";" sel="som" | "orin-nx"
+              Setting firmware.autoUpdate "firmware.autoUpdate = lib.mkDefault fal sel="firmware.autoUpdate"
+            Group config "config = mkIf cfg.enable { services.nvp sel="config"
+              Setting services.nvpmodel.profileNumber "services.nvpmodel.profileNumber = 0;" sel="services.nvpmodel.profileNumber" | 0
+            Setting "quoted key" "\"quoted key\" = null;" sel="\"quoted key\"" | null
+        "#]],
+    );
+    // Not an attrset (a package, a list): nothing; broken code: what parses.
+    check_symbols(
+        "#- /f/pkg.nix\n[ 1 2 ]$0\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    check_symbols(
+        "#- /f/broken.nix\n{ a = { b = ; $0\n",
+        expect![[r#"
+        Group a "a = { b = ;" sel="a"
+          Setting b "b = ;" sel="b"
+    "#]],
+    );
+}
+
 #[test]
 fn symbols_of_a_flake() {
     check_symbols(
@@ -1394,12 +1441,12 @@ $0{
                 Output default "overlays.default = final: prev: { };" sel="default"
         "#]],
     );
-    // Other files have no symbols; a broken flake has what can be read.
+    // Other files have their module outline; a broken flake has what can be read.
     check_symbols(
         "{ hardware.nvidia-jetpack.enable = true; }\n",
         expect![[r#"
-        (none)
-    "#]],
+            Setting hardware.nvidia-jetpack.enable "hardware.nvidia-jetpack.enable = true;" sel="hardware.nvidia-jetpack.enable" | true
+        "#]],
     );
     check_symbols(
         "#- /f/flake.nix\n{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = { self, nixpkgs }: {\n    nixosConfigurations.a = \n",

@@ -192,6 +192,8 @@ pub fn document_symbol(lines: &Lines, symbol: ide::Symbol) -> lsp::DocumentSymbo
         ide::SymbolKind::Input => lsp::SymbolKind::PACKAGE,
         ide::SymbolKind::Output => lsp::SymbolKind::FIELD,
         ide::SymbolKind::Configuration => lsp::SymbolKind::OBJECT,
+        ide::SymbolKind::Group => lsp::SymbolKind::NAMESPACE,
+        ide::SymbolKind::Setting => lsp::SymbolKind::PROPERTY,
     };
     let children: Vec<lsp::DocumentSymbol> = symbol
         .children
