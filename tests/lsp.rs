@@ -231,6 +231,17 @@ fn diagnostic_tags_and_completion_items_as_editors_expect() {
     assert_eq!(som["kind"], 7, "property");
     assert_eq!(som["detail"], "\"orin-agx\"");
     assert_eq!(som["selectionRange"], range(10, 2, 10, 29));
+    // Hover over the value: the option it sets, with the value's range.
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(10, 36)}),
+    );
+    assert_eq!(hover["range"], range(10, 32, 10, 42));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("**hardware.nvidia-jetpack.som**"),
+        "{markdown}"
+    );
     let line = text.lines().position(|l| l.contains(".som =")).unwrap() as u32;
     let typed = "  hardware.nvidia-jetpack.som = lib.mkDefault ";
     client.notify(

@@ -961,6 +961,59 @@ fn hover_over_options() {
     );
 }
 
+/// Over the value a module sets, the option's hover (nil users hover the value as often as
+/// the key): strings, booleans, numbers, through priorities and in lists; not elsewhere.
+#[test]
+fn hover_over_values() {
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.som = \"orin-$0nx\";\n}\n",
+        expect![[r#"
+            "\"orin-nx\""
+            **hardware.nvidia-jetpack.som**
+
+            *Type:* one of "generic", "orin-agx", "orin-agx-industrial", "orin-nx", "orin-nano", "thor-agx", "thor-agx-t4000", "xavier-agx", "xavier-agx-industrial", "xavier-nx", "xavier-nx-emmc"
+
+            *Default:* `"generic"`
+
+            *Declared in* `modules/default.nix:69` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    for (fixture, option) in [
+        (
+            "{ hardware.nvidia-jetpack = { enable = tr$0ue; }; }",
+            "hardware.nvidia-jetpack.enable",
+        ),
+        (
+            "{ lib, ... }: { services.nvpmodel.profileNumber = lib.mkDefault ($03); }",
+            "services.nvpmodel.profileNumber",
+        ),
+        (
+            "{ hardware.nvidia-jetpack.firmware.initialBootOrder = [ \"nvme\" \"s$0d\" ]; }",
+            "hardware.nvidia-jetpack.firmware.initialBootOrder",
+        ),
+    ] {
+        let loaded = load(&format!("#- /f/configuration.nix\n{fixture}\n"));
+        let hover = super::hover(loaded.host.db(), loaded.file(), loaded.offset)
+            .unwrap_or_else(|| panic!("no hover in {fixture}"));
+        assert!(
+            hover.markdown.starts_with(&format!("**{option}**")),
+            "{}",
+            hover.markdown
+        );
+    }
+    // Not a setting's value: a `let` binding, an argument of another function, outside the
+    // jetpack namespaces.
+    for fixture in [
+        "let som = \"orin-$0nx\"; in { hardware.nvidia-jetpack.som = som; }",
+        "{ hardware.nvidia-jetpack.som = builtins.head [ \"orin-$0nx\" ]; }",
+        "{ networking.hostName = \"or$0in\"; }",
+    ] {
+        let loaded = load(&format!("#- /f/configuration.nix\n{fixture}\n"));
+        let hover = super::hover(loaded.host.db(), loaded.file(), loaded.offset);
+        assert_eq!(hover, None, "{fixture}");
+    }
+}
+
 #[test]
 fn hover_and_definition_with_a_jetpack_source() {
     let fixture = format!(
