@@ -291,6 +291,39 @@ fn diagnostic_tags_and_completion_items_as_editors_expect() {
                "position": pos(line, typed.len() as u32)}),
     );
     assert_eq!(labels(&completion), ["true", "false"]);
+    // Triggered by that space: the same values.
+    let by_space = json!({"triggerKind": 2, "triggerCharacter": " "});
+    let completion_by_space = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)},
+               "position": pos(line, typed.len() as u32), "context": by_space}),
+    );
+    assert_eq!(completion_by_space, completion);
+    // A space typed to indent a new line: no option names popping up (asked for explicitly,
+    // they are there).
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            4,
+            json!([{"range": range(line, 0, line + 1, 0), "text": "  \n"}]),
+        ),
+    );
+    let indenting = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(line, 2),
+               "context": by_space}),
+    );
+    assert_eq!(indenting, json!([]));
+    let invoked = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(line, 2),
+               "context": {"triggerKind": 1}}),
+    );
+    assert!(
+        labels(&invoked).contains(&"hardware".to_string()),
+        "{invoked}"
+    );
     assert_eq!(completion[0]["kind"], 14, "keyword");
     assert!(completion[0]["sortText"].as_str() < completion[1]["sortText"].as_str());
     client.shutdown();

@@ -97,7 +97,14 @@ impl Ctx<'_> {
             let Some((set, key)) = self.binding_before(eq) else {
                 return Vec::new();
             };
-            return self.values(&set, &key, word, false);
+            let mut values = self.values(&set, &key, word, false);
+            // Right after `=` (the trigger character): `som = "orin-nx"`, not `som ="orin-nx"`.
+            if word.is_empty() && self.text[..self.offset].ends_with('=') {
+                for v in &mut values {
+                    v.insert.insert(0, ' ');
+                }
+            }
+            return values;
         }
         let Some(set) = attrset_for_key(self.root, self.text, key_start) else {
             return Vec::new();

@@ -396,6 +396,14 @@ fn completion_of_values() {
         let fixture = format!("{{ lib, ... }}: {{\n  services.nvfancontrol.enable = {form}\n}}\n");
         assert_eq!(labels(&fixture), Vec::<String>::new(), "{form}");
     }
+    // Right after the `=` (typed as a trigger character), a space comes first.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.enable =$0\n}\n",
+        expect![[r#"
+            Keyword true ""->" true" | hardware.nvidia-jetpack.enable
+            Keyword false ""->" false" | hardware.nvidia-jetpack.enable
+        "#]],
+    );
     // Not an option with values: nothing.
     check_completion(
         "{\n  hardware.nvidia-jetpack.name = $0\n}\n",

@@ -462,9 +462,27 @@ impl LanguageServer for Backend {
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
+        // A space triggers completion for the values after `=` (and `lib.mkDefault `); a
+        // space typed anywhere else (indenting, between words) must not pop names up.
+        let by_space = params
+            .context
+            .as_ref()
+            .and_then(|c| c.trigger_character.as_deref())
+            == Some(" ");
         self.read(&at.text_document.uri, move |snap, file, lines| {
             let offset = lines.offset(at.position);
-            let items: Vec<lsp::CompletionItem> = ide::completion(&snap.db, file, offset)
+            let mut items = ide::completion(&snap.db, file, offset);
+            if by_space
+                && !items.iter().all(|i| {
+                    matches!(
+                        i.kind,
+                        ide::CompletionKind::Value | ide::CompletionKind::Keyword
+                    )
+                })
+            {
+                items.clear();
+            }
+            let items: Vec<lsp::CompletionItem> = items
                 .into_iter()
                 .enumerate()
                 .map(|(rank, item)| convert::completion_item(lines, rank, item))
