@@ -768,6 +768,74 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// `git add` in a terminal changes `.git/index`; the next change to a document shows it.
+/// `nix flake update` in a terminal: the inlay hints (locked revisions) are pull-based, so a
+/// client that supports it is asked to refresh them, and then gets the new revision.
+#[test]
+fn flake_lock_changed_on_disk_refreshes_inlay_hints() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(
+        &dir,
+        json!({"workspace": {"inlayHint": {"refreshSupport": true}}}),
+        Value::Null,
+    );
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    client.open(&flake, &text);
+    client.diagnostics_until(&flake, has_code("missing-follows"));
+    let hints = |client: &mut Client| {
+        client.ok(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri(&flake)}, "range": range(0, 0, 40, 0)}),
+        )
+    };
+    let before = hints(&mut client);
+    let label = before[1]["label"].as_str().unwrap().to_string();
+    assert!(label.starts_with("10effed"), "{before:#}");
+
+    let lock = dir.join("flake.lock");
+    let locked = fs::read_to_string(&lock).unwrap();
+    assert!(locked.contains("10effed87e908b6243ab950419c103841874f52c"));
+    fs::write(
+        &lock,
+        locked.replace(
+            "10effed87e908b6243ab950419c103841874f52c",
+            "abcdef0123456789abcdef0123456789abcdef01",
+        ),
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&flake),
+            2,
+            json!([{"range": range(0, 0, 0, 0), "text": "\n"}]),
+        ),
+    );
+    let deadline = Instant::now() + lsp_client::TIMEOUT;
+    let asked = client
+        .backlog
+        .iter()
+        .any(|m| m["method"] == "workspace/inlayHint/refresh");
+    if !asked {
+        loop {
+            let m = client
+                .next_message(deadline)
+                .expect("no workspace/inlayHint/refresh after flake.lock changed");
+            if m["method"] == "workspace/inlayHint/refresh" {
+                break;
+            }
+            client.backlog.push_back(m);
+        }
+    }
+    let after = hints(&mut client);
+    assert!(
+        after[1]["label"].as_str().unwrap().starts_with("abcdef0"),
+        "{after:#}"
+    );
+    client.shutdown();
+}
+
 #[test]
 fn git_index_changed_on_disk_is_noticed() {
     let (_tmp, dir) = example();

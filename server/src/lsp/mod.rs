@@ -68,9 +68,12 @@ pub fn run() -> i32 {
             eprintln!("flakelint: cannot start the language server: {e}");
             return;
         }
+        let inlay_refresh = Arc::new(AtomicBool::new(false));
+        let refresh = inlay_refresh.clone();
         let (service, socket) = LspService::build(|client| Backend {
             client,
             tx: Mutex::new(tx),
+            inlay_refresh,
             watch_registration: AtomicBool::new(false),
             shut_down: flag,
         })
@@ -88,6 +91,12 @@ pub fn run() -> i32 {
                     } => client.publish_diagnostics(uri, diagnostics, version).await,
                     Out::Show(kind, message) => client.show_message(kind, message).await,
                     Out::Log(kind, message) => client.log_message(kind, message).await,
+                    Out::RefreshInlayHints => {
+                        if refresh.load(Ordering::SeqCst) {
+                            // A client that declines is no reason to stop the others.
+                            let _ = client.inlay_hint_refresh().await;
+                        }
+                    }
                 }
             }
         });
@@ -156,6 +165,8 @@ pub struct Backend {
     /// To the state thread. (A `Sender` is `Sync` on recent Rust; the mutex keeps the crate's
     /// minimum version honest and is never contended for long.)
     tx: Mutex<Sender<Msg>>,
+    /// Whether the client takes `workspace/inlayHint/refresh`.
+    inlay_refresh: Arc<AtomicBool>,
     watch_registration: AtomicBool,
     shut_down: Arc<AtomicBool>,
 }
@@ -341,6 +352,14 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.watch_registration
             .store(dynamic_watch, Ordering::SeqCst);
+        let inlay_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|i| i.refresh_support)
+            .unwrap_or(false);
+        self.inlay_refresh.store(inlay_refresh, Ordering::SeqCst);
         self.send(Msg::Initialize {
             root,
             unit: convert::unit_of(&encoding),

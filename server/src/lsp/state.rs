@@ -123,6 +123,8 @@ pub enum Out {
     },
     Show(lsp::MessageType, String),
     Log(lsp::MessageType, String),
+    /// A `flake.lock` changed on disk: the inlay hints (locked revisions) are stale.
+    RefreshInlayHints,
 }
 
 pub struct Owner {
@@ -544,7 +546,13 @@ impl Owner {
             .map(|p| (load::vfs_path(&p), load::read_source(&p).ok()))
             .collect();
         let mut now_from_disk = BTreeSet::new();
+        let mut lock_changed = false;
         for (path, text) in read {
+            if path.ends_with("/flake.lock") {
+                let db = self.host.db();
+                let before = db::file_by_path(db, &path).map(|f| f.text(db).to_string());
+                lock_changed |= before.is_some() && before != text;
+            }
             if let Some(text) = text {
                 now_from_disk.insert(path.clone());
                 self.set_file(path, Some(text));
@@ -556,9 +564,13 @@ impl Owner {
             .cloned()
             .collect::<Vec<_>>()
         {
+            lock_changed |= gone.ends_with("/flake.lock");
             self.set_file(gone, None);
         }
         self.from_disk = now_from_disk;
+        if lock_changed {
+            self.send(Out::RefreshInlayHints);
+        }
 
         let mut config_set = configs.config_set(|_| {});
         self.settings
