@@ -378,6 +378,37 @@ fn malformed_messages_do_not_end_the_server() {
     client.shutdown();
 }
 
+/// A double overlay names two places; the editor gets the other one as related information
+/// (a location it can jump to), with what it is.
+#[test]
+fn double_overlay_points_at_its_other_place() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap().replacen(
+        "        ./modules/networking.nix\n",
+        "        ./modules/networking.nix\n        { nixpkgs.overlays = [ jetpack.overlays.default ]; }\n",
+        1,
+    );
+    client.open(&flake, &text);
+    let diagnostics = client.diagnostics_until(&flake, has_code("double-overlay"));
+    let d = find(&diagnostics, "double-overlay");
+    assert_eq!(d["range"], range(18, 31, 18, 55));
+    assert_eq!(
+        d["relatedInformation"],
+        json!([{
+            "location": {"uri": uri(&flake), "range": range(15, 8, 15, 36)},
+            "message": "jetpack-nixos's NixOS module, which applies this overlay itself, is included here"
+        }])
+    );
+    // Other findings have none.
+    assert!(find(&diagnostics, "invalid-system")
+        .get("relatedInformation")
+        .is_none());
+    client.shutdown();
+}
+
 #[test]
 fn editor_features_answer_with_positions() {
     let (_tmp, dir) = example();

@@ -139,3 +139,41 @@ pub struct InlayHint {
 pub fn inlay_hints(db: &dyn Db, file: SourceFile, now_unix: i64) -> Vec<InlayHint> {
     inlay_hints::inlay_hints(db, file, now_unix)
 }
+
+/// Another place a finding is about, for an editor's related information.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedPlace {
+    /// Absolute path of the file.
+    pub file: String,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// The other places of a finding of `file` (the first listing of an overlay listed twice, or
+/// where jetpack-nixos's module that applies it is included).
+pub fn related_places(
+    db: &dyn Db,
+    file: SourceFile,
+    diagnostic: &crate::diagnostic::Diagnostic,
+) -> Vec<RelatedPlace> {
+    match diagnostic.rule {
+        crate::lints::Rule::DoubleOverlay => crate::lints::double_overlay::other_places(
+            db,
+            file,
+            diagnostic.range,
+        )
+        .into_iter()
+        .map(|(file, range, by_module)| RelatedPlace {
+            file,
+            range,
+            message: if by_module {
+                "jetpack-nixos's NixOS module, which applies this overlay itself, is included here"
+                    .to_string()
+            } else {
+                "the same overlay, also listed here".to_string()
+            },
+        })
+        .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -747,6 +747,38 @@ struct Target {
 
 /// The diagnostics of each target, or the paths they reference that nobody statted yet (the
 /// owner records them and asks again).
+/// The other places of a finding (the second place of a double overlay), as locations.
+fn related_information(
+    db: &RootDatabase,
+    file: db::SourceFile,
+    d: &analysis::diagnostic::Diagnostic,
+    lines: &Lines,
+    unit: ColumnUnit,
+) -> Vec<lsp::DiagnosticRelatedInformation> {
+    analysis::ide::related_places(db, file, d)
+        .into_iter()
+        .filter_map(|place| {
+            let uri = convert::uri_of(&place.file)?;
+            let range = if place.file == d.file {
+                lines.range(place.range)
+            } else {
+                let text = db::file_by_path(db, &place.file)?.text(db);
+                let index = LineIndex::new(text);
+                Lines {
+                    text,
+                    index: &index,
+                    unit,
+                }
+                .range(place.range)
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location { uri, range },
+                message: place.message,
+            })
+        })
+        .collect()
+}
+
 fn compute_diagnostics(
     db: &RootDatabase,
     targets: &BTreeMap<String, Target>,
@@ -783,7 +815,14 @@ fn compute_diagnostics(
             };
             found
                 .iter()
-                .map(|d| convert::diagnostic(&lines, d))
+                .map(|d| {
+                    let mut out = convert::diagnostic(&lines, d);
+                    let related = related_information(db, file, d, &lines, unit);
+                    if !related.is_empty() {
+                        out.related_information = Some(related);
+                    }
+                    out
+                })
                 .collect::<Vec<_>>()
         }));
         let diagnostics = match computed {
