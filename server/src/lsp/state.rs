@@ -519,6 +519,21 @@ impl Owner {
             }
             open_paths.insert(path, entry.analysed);
         }
+        // The watched files are stamped before anything is read: a file written while this
+        // runs (`nix flake lock`, an edit of flakelint.toml) differs from its stamp at the next
+        // check and is loaded then, instead of being stamped as seen but never read.
+        let mut watched = Vec::new();
+        for dir in roots.iter().chain(&loose) {
+            watched.push(dir.join("flake.lock"));
+            watched.push(dir.join("flake.nix"));
+            for ancestor in dir.ancestors() {
+                watched.push(ancestor.join("flakelint.toml"));
+            }
+            if let Some(repo) = crate::git_index::discover_repo(dir) {
+                watched.push(repo.git_dir.join("index"));
+            }
+        }
+        self.watched.reset(watched);
         let mut on_disk = BTreeSet::new();
         for root in &roots {
             let mut found = BTreeSet::new();
@@ -613,18 +628,6 @@ impl Owner {
         self.pending.disk = Some(self.disk.clone());
         self.flush();
 
-        let mut watched = Vec::new();
-        for dir in roots.iter().chain(&loose) {
-            watched.push(dir.join("flake.lock"));
-            watched.push(dir.join("flake.nix"));
-            for ancestor in dir.ancestors() {
-                watched.push(ancestor.join("flakelint.toml"));
-            }
-            if let Some(repo) = crate::git_index::discover_repo(dir) {
-                watched.push(repo.git_dir.join("index"));
-            }
-        }
-        self.watched.reset(watched);
         self.flakes = roots;
         self.loose_dirs = loose;
         if problems != self.problems_shown {
