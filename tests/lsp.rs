@@ -576,6 +576,13 @@ fn jetpack_source_from_the_editor_settings() {
         markdown.contains("The system on module of the board."),
         "{hover:#}"
     );
+    // With the line, as with the bundled index (the source is read by the server, not held
+    // by the analysis).
+    assert!(
+        markdown
+            .contains("*Declared in* `modules/default.nix:5` of jetpack-nixos (explicit source"),
+        "{hover:#}"
+    );
     let definition = client.ok(
         "textDocument/definition",
         json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(som_line, 27)}),

@@ -852,6 +852,9 @@ fn with_jetpack_source(mut loaded: Loaded) -> Loaded {
         options: tree.options,
         renames: tree.renames,
         problems: tree.problems,
+        // As a loader that does not know the lines: they come from the texts in the database.
+        lines: Vec::new(),
+        rename_lines: Vec::new(),
     };
     let mut sources = std::collections::BTreeMap::new();
     sources.insert("/f".to_string(), std::sync::Arc::new(source));
