@@ -88,16 +88,15 @@ async fn read_headers(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Opti
 /// `Ok` for a message tower-lsp decodes; otherwise the request to pass on instead, if the
 /// message has an id to answer.
 fn check(body: &[u8]) -> Result<(), Option<Value>> {
-    let parsed: Result<Value, _> = serde_json::from_slice(body);
-    let value = match parsed {
-        Ok(value) => value,
-        Err(_) => return Err(None),
-    };
-    let decodes = serde_json::from_value::<jsonrpc::Request>(value.clone()).is_ok()
-        || serde_json::from_value::<jsonrpc::Response>(value.clone()).is_ok();
-    if decodes {
+    // The common case first, in one pass: a request or notification, then a response.
+    if serde_json::from_slice::<jsonrpc::Request>(body).is_ok()
+        || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+    {
         return Ok(());
     }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Err(None);
+    };
     let id = match value.get("id") {
         Some(id @ Value::String(_)) => id.clone(),
         Some(id @ Value::Number(n)) if n.is_i64() => id.clone(),
@@ -118,5 +117,60 @@ pub fn invalid_request_error() -> jsonrpc::Error {
         code: jsonrpc::ErrorCode::InvalidRequest,
         message: "malformed JSON-RPC request".into(),
         data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_messages_pass_and_bad_ones_become_errors_or_nothing() {
+        for good in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#,
+            r#"{"jsonrpc":"2.0","method":"initialized"}"#,
+            r#"{"jsonrpc":"2.0","id":"a","result":null}"#,
+            r#"{"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"no"}}"#,
+        ] {
+            assert_eq!(check(good.as_bytes()), Ok(()), "{good}");
+        }
+        assert_eq!(
+            check(br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#),
+            Err(Some(
+                json!({"jsonrpc": "2.0", "id": 7, "method": INVALID_MESSAGE})
+            ))
+        );
+        for dropped in [
+            &b"{ not json"[..],
+            &[0xff, 0xfe][..],
+            br#"{"jsonrpc":"1.0","method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+            b"[]",
+        ] {
+            assert_eq!(check(dropped), Err(None), "{dropped:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn frames_are_passed_on_in_order() {
+        let a = r#"{"jsonrpc":"2.0","method":"initialized"}"#;
+        let b = r#"{"jsonrpc":"2.0","id":1,"method":"x"}"#;
+        let bad = r#"{"jsonrpc":"1.0","id":9,"method":"x"}"#;
+        let input = format!(
+            "content-length: {}\r\nX: y\r\n\r\n{a}\r\nContent-Length: 4\r\n\r\n{{{{{{{{garbage\r\n\r\nContent-Length: {}\r\n\r\n{bad}Content-Length: {}\r\n\r\n{b}",
+            a.len(),
+            bad.len(),
+            b.len()
+        );
+        let mut out = Vec::new();
+        filter(input.as_bytes(), &mut out).await;
+        let replaced = json!({"jsonrpc": "2.0", "id": 9, "method": INVALID_MESSAGE}).to_string();
+        let expected = format!(
+            "Content-Length: {}\r\n\r\n{a}Content-Length: {}\r\n\r\n{replaced}Content-Length: {}\r\n\r\n{b}",
+            a.len(),
+            replaced.len(),
+            b.len()
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }
