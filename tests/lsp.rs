@@ -409,6 +409,80 @@ fn double_overlay_points_at_its_other_place() {
     client.shutdown();
 }
 
+/// "Fix all" as ruff offers it (`source.fixAll.flakelint`, for `codeActionsOnSave`): only when
+/// asked for by kind; one edit with every fix of the document; the result parses and the
+/// findings it fixes are gone.
+#[test]
+fn fix_all_in_a_document_when_asked_for() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    let init = client.initialize(&dir, json!({}), Value::Null);
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll.flakelint"])
+    );
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    client.open(&flake, &text);
+    client.diagnostics_until(&flake, has_code("invalid-system"));
+    let ask = |client: &mut Client, only: Value| {
+        client.ok(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&flake)}, "range": range(0, 0, 0, 0),
+                   "context": {"diagnostics": [], "only": only}}),
+        )
+    };
+    // Not asked for: not there (the cursor is on no finding: nothing at all).
+    assert_eq!(ask(&mut client, Value::Null), json!([]));
+    assert_eq!(ask(&mut client, json!(["quickfix"])), json!([]));
+    for only in [json!(["source.fixAll"]), json!(["source"])] {
+        let actions = ask(&mut client, only);
+        assert_eq!(actions.as_array().unwrap().len(), 1, "{actions:#}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.flakelint");
+        assert_eq!(actions[0]["title"], "flakelint: apply 3 fixes in this file");
+    }
+    let actions = ask(&mut client, json!(["source.fixAll"]));
+    let edits = actions[0]["edit"]["changes"][uri(&flake)]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edits.len(), 4, "{edits:#?}");
+    // Applied as a client does (from the end, so earlier positions hold).
+    let mut fixed = text.clone();
+    for edit in edits.iter().rev() {
+        let at = |p: &Value| {
+            model_offset(
+                &text,
+                p["line"].as_u64().unwrap() as u32,
+                p["character"].as_u64().unwrap() as u32,
+            )
+        };
+        let (start, end) = (at(&edit["range"]["start"]), at(&edit["range"]["end"]));
+        fixed.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    assert!(
+        fixed.contains("devShells.x86_64-linux.default = "),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("packages.aarch64-linux.flash-script"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("jetpack.inputs.nixpkgs.follows = \"nixpkgs\";"),
+        "{fixed}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        change(&uri(&flake), 2, json!([{"text": fixed}])),
+    );
+    // What is left is the lock, which only `nix flake lock` updates.
+    let after = client.diagnostics_until(&flake, |d| !has_code("invalid-system")(d));
+    assert_eq!(codes(&after), ["lock-out-of-date"]);
+    assert_eq!(ask(&mut client, json!(["source.fixAll"])), json!([]));
+    client.shutdown();
+}
+
 #[test]
 fn editor_features_answer_with_positions() {
     let (_tmp, dir) = example();

@@ -282,6 +282,64 @@ impl Backend {
     }
 }
 
+/// The code action kind of "fix everything in this file".
+const FIX_ALL: &str = "source.fixAll.flakelint";
+
+/// Every fix of the document's findings as one edit (of this document only; where two fixes
+/// overlap, the first in the document wins, and the rest is offered again once applied).
+fn fix_all_action(
+    snap: &Snap,
+    file: analysis::db::SourceFile,
+    lines: &Lines,
+) -> Option<lsp::CodeActionOrCommand> {
+    let path = file.path(&snap.db).clone();
+    let mut edits: Vec<&analysis::diagnostic::FileEdit> = Vec::new();
+    let mut count = 0;
+    for d in file_diagnostics(&snap.db, file) {
+        let Some(fix) = &d.fix else { continue };
+        // A fix is taken whole or not at all.
+        if fix.edits.iter().any(|e| e.file != path) {
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|e| {
+            edits.iter().any(|taken| {
+                e.range.start() < taken.range.end() && taken.range.start() < e.range.end()
+                    || (e.range.is_empty() || taken.range.is_empty())
+                        && e.range.start() == taken.range.start()
+            })
+        });
+        if clashes {
+            continue;
+        }
+        edits.extend(&fix.edits);
+        count += 1;
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+    let uri = convert::uri_of(&path)?;
+    let text_edits = edits
+        .iter()
+        .map(|e| lsp::TextEdit {
+            range: lines.range(e.range),
+            new_text: e.new_text.clone(),
+        })
+        .collect();
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: match count {
+            1 => "flakelint: apply the fix in this file".to_string(),
+            n => format!("flakelint: apply {n} fixes in this file"),
+        },
+        kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(std::collections::HashMap::from([(uri, text_edits)])),
+            ..lsp::WorkspaceEdit::default()
+        }),
+        ..lsp::CodeAction::default()
+    }))
+}
+
 /// Runs a request's work: a snapshot cancelled by a newer edit (salsa unwinds with
 /// `Cancelled`) answers `ContentModified`, any other panic an internal error; neither ends the
 /// server.
@@ -388,7 +446,10 @@ impl LanguageServer for Backend {
             definition_provider: Some(lsp::OneOf::Left(true)),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::new(FIX_ALL),
+                    ]),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
@@ -549,20 +610,31 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
-        // A client asking only for other kinds (`source.organizeImports`) gets none.
-        if let Some(only) = &params.context.only {
-            let quickfix = lsp::CodeActionKind::QUICKFIX;
-            let quickfix = quickfix.as_str();
-            if !only
-                .iter()
-                .any(|k| quickfix.starts_with(k.as_str()) || k.as_str().is_empty())
-            {
-                return Ok(Some(Vec::new()));
-            }
+        // A client asking only for other kinds (`source.organizeImports`) gets none; the
+        // fix-all action (as ruff's `source.fixAll.ruff`, for `codeActionsOnSave`) only when
+        // asked for by kind (`source`, `source.fixAll`, `source.fixAll.flakelint`).
+        let asked = |kind: &str| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter()
+                    .any(|k| kind.starts_with(k.as_str()) || k.as_str().is_empty())
+            })
+        };
+        let quickfixes = asked(lsp::CodeActionKind::QUICKFIX.as_str());
+        let fix_all = params.context.only.is_some() && asked(FIX_ALL);
+        if !quickfixes && !fix_all {
+            return Ok(Some(Vec::new()));
         }
         self.read(&params.text_document.uri, move |snap, file, lines| {
             let wanted = lines.range_offsets(params.range);
             let mut actions = Vec::new();
+            if fix_all {
+                if let Some(action) = fix_all_action(snap, file, lines) {
+                    actions.push(action);
+                }
+            }
+            if !quickfixes {
+                return Some(actions);
+            }
             for d in file_diagnostics(&snap.db, file) {
                 let Some(fix) = &d.fix else { continue };
                 // Touching ranges count: a cursor at either end of a finding gets its fix.
