@@ -174,6 +174,315 @@ fn diagnostics_and_quick_fixes_over_utf16() {
     client.shutdown();
 }
 
+/// What nil and rust-analyzer users expect of the items themselves: deprecated and unneeded
+/// code tagged (struck through, greyed out); completion items in the analysis' order (enum
+/// values as declared, not alphabetical), booleans as keywords, plain-text inserts; values
+/// offered after a priority (`lib.mkDefault |`) as after `=`.
+#[test]
+fn diagnostic_tags_and_completion_items_as_editors_expect() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    // A suppression that silences nothing, on the line before `inputs`.
+    let text = text.replacen(
+        "  inputs = {",
+        "  # flakelint: ignore[invalid-system]\n  inputs = {",
+        1,
+    );
+    client.open(&flake, &text);
+    let diagnostics = client.diagnostics_until(&flake, has_code("unused-suppression"));
+    assert_eq!(
+        find(&diagnostics, "deprecated-output")["tags"],
+        json!([2]),
+        "deprecated"
+    );
+    assert_eq!(
+        find(&diagnostics, "unused-suppression")["tags"],
+        json!([1]),
+        "unnecessary"
+    );
+    assert!(find(&diagnostics, "invalid-system").get("tags").is_none());
+
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    // A module's outline: its settings, by their keys as written.
+    let symbols = client.ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&configuration)}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names[..3],
+        [
+            "imports",
+            "hardware.nvidia-jetpack.enable",
+            "hardware.nvidia-jetpack.som"
+        ]
+    );
+    let som = &symbols[2];
+    assert_eq!(som["kind"], 7, "property");
+    assert_eq!(som["detail"], "\"orin-agx\"");
+    assert_eq!(som["selectionRange"], range(10, 2, 10, 29));
+    // Hover over the value: the option it sets, with the value's range.
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(10, 36)}),
+    );
+    assert_eq!(hover["range"], range(10, 32, 10, 42));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("**hardware.nvidia-jetpack.som**"),
+        "{markdown}"
+    );
+    let line = text.lines().position(|l| l.contains(".som =")).unwrap() as u32;
+    let typed = "  hardware.nvidia-jetpack.som = lib.mkDefault ";
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            2,
+            json!([{"range": range(line, 0, line + 1, 0), "text": format!("{typed}\n")}]),
+        ),
+    );
+    let at = pos(line, typed.len() as u32);
+    let completion = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": at}),
+    );
+    let items = completion.as_array().unwrap();
+    assert_eq!(
+        labels(&completion)[..4],
+        ["generic", "orin-agx", "orin-agx-industrial", "orin-nx"]
+    );
+    let sort: Vec<&str> = items
+        .iter()
+        .map(|i| i["sortText"].as_str().unwrap())
+        .collect();
+    assert!(sort.windows(2).all(|w| w[0] < w[1]), "{sort:?}");
+    let first = &items[0];
+    assert_eq!(first["kind"], 20, "enum member");
+    assert_eq!(first["insertTextFormat"], 1, "plain text");
+    assert_eq!(
+        first["textEdit"],
+        json!({"range": {"start": at, "end": at}, "newText": "\"generic\""})
+    );
+
+    // Booleans are keywords, `true` first.
+    let typed = "  hardware.nvidia-jetpack.enable = lib.mkForce ";
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            3,
+            json!([{"range": range(line, 0, line + 1, 0), "text": format!("{typed}\n")}]),
+        ),
+    );
+    let completion = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)},
+               "position": pos(line, typed.len() as u32)}),
+    );
+    assert_eq!(labels(&completion), ["true", "false"]);
+    // Triggered by that space: the same values.
+    let by_space = json!({"triggerKind": 2, "triggerCharacter": " "});
+    let completion_by_space = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)},
+               "position": pos(line, typed.len() as u32), "context": by_space}),
+    );
+    assert_eq!(completion_by_space, completion);
+    // A space typed to indent a new line: no option names popping up (asked for explicitly,
+    // they are there).
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&configuration),
+            4,
+            json!([{"range": range(line, 0, line + 1, 0), "text": "  \n"}]),
+        ),
+    );
+    let indenting = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(line, 2),
+               "context": by_space}),
+    );
+    assert_eq!(indenting, json!([]));
+    let invoked = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(line, 2),
+               "context": {"triggerKind": 1}}),
+    );
+    assert!(
+        labels(&invoked).contains(&"hardware".to_string()),
+        "{invoked}"
+    );
+    assert_eq!(completion[0]["kind"], 14, "keyword");
+    assert!(completion[0]["sortText"].as_str() < completion[1]["sortText"].as_str());
+    client.shutdown();
+}
+
+/// A malformed message (a body that is not JSON, a wrong `jsonrpc` version, an id that is not
+/// an integer, unknown or lower-case headers) does not end the server, as it would end
+/// tower-lsp's own reader: a request with an id is answered with InvalidRequest, the rest is
+/// dropped, and the next messages are served.
+#[test]
+fn malformed_messages_do_not_end_the_server() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let configuration = dir.join("configuration.nix");
+    let text = fs::read_to_string(&configuration).unwrap();
+    client.open(&configuration, &text);
+    let frame = |headers: &str, body: &[u8]| {
+        let mut bytes = format!("Content-Length: {}\r\n{headers}\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    };
+    client.send_raw(&frame("", b"{{{{ not json"));
+    client.send_raw(&frame("", &[0xff, 0xfe, b'"']));
+    client.send_raw(&frame(
+        "",
+        br#"{"jsonrpc":"1.0","id":9001,"method":"textDocument/hover"}"#,
+    ));
+    client.send_raw(&frame("", br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#));
+    client.send_raw(b"garbage without a length\r\n\r\n");
+    // Headers tower-lsp refuses: a Content-Type without a charset, more than two headers.
+    client.send_raw(&frame(
+        "Content-Type: application/vscode-jsonrpc\r\nX-Other: 1\r\n",
+        br#"{"jsonrpc":"2.0","method":"$/unknownNotification"}"#,
+    ));
+    let error = client.reply(9001).unwrap_err();
+    assert_eq!(error["code"], -32600, "{error}");
+
+    // Still serving, and with lower-case header names too.
+    let body = json!({"jsonrpc": "2.0", "id": 9002, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": uri(&configuration)}, "position": pos(10, 28)}})
+    .to_string();
+    client.send_raw(format!("content-length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let hover = client.reply(9002).unwrap();
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("hardware.nvidia-jetpack.som"),
+        "{hover:#}"
+    );
+    client.shutdown();
+}
+
+/// A double overlay names two places; the editor gets the other one as related information
+/// (a location it can jump to), with what it is.
+#[test]
+fn double_overlay_points_at_its_other_place() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(&dir, json!({}), Value::Null);
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap().replacen(
+        "        ./modules/networking.nix\n",
+        "        ./modules/networking.nix\n        { nixpkgs.overlays = [ jetpack.overlays.default ]; }\n",
+        1,
+    );
+    client.open(&flake, &text);
+    let diagnostics = client.diagnostics_until(&flake, has_code("double-overlay"));
+    let d = find(&diagnostics, "double-overlay");
+    assert_eq!(d["range"], range(18, 31, 18, 55));
+    assert_eq!(
+        d["relatedInformation"],
+        json!([{
+            "location": {"uri": uri(&flake), "range": range(15, 8, 15, 36)},
+            "message": "jetpack-nixos's NixOS module, which applies this overlay itself, is included here"
+        }])
+    );
+    // Other findings have none.
+    assert!(find(&diagnostics, "invalid-system")
+        .get("relatedInformation")
+        .is_none());
+    client.shutdown();
+}
+
+/// "Fix all" as ruff offers it (`source.fixAll.flakelint`, for `codeActionsOnSave`): only when
+/// asked for by kind; one edit with every fix of the document; the result parses and the
+/// findings it fixes are gone.
+#[test]
+fn fix_all_in_a_document_when_asked_for() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    let init = client.initialize(&dir, json!({}), Value::Null);
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll.flakelint"])
+    );
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    client.open(&flake, &text);
+    client.diagnostics_until(&flake, has_code("invalid-system"));
+    let ask = |client: &mut Client, only: Value| {
+        client.ok(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&flake)}, "range": range(0, 0, 0, 0),
+                   "context": {"diagnostics": [], "only": only}}),
+        )
+    };
+    // Not asked for: not there (the cursor is on no finding: nothing at all).
+    assert_eq!(ask(&mut client, Value::Null), json!([]));
+    assert_eq!(ask(&mut client, json!(["quickfix"])), json!([]));
+    for only in [json!(["source.fixAll"]), json!(["source"])] {
+        let actions = ask(&mut client, only);
+        assert_eq!(actions.as_array().unwrap().len(), 1, "{actions:#}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.flakelint");
+        assert_eq!(actions[0]["title"], "flakelint: apply 3 fixes in this file");
+    }
+    let actions = ask(&mut client, json!(["source.fixAll"]));
+    let edits = actions[0]["edit"]["changes"][uri(&flake)]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edits.len(), 4, "{edits:#?}");
+    // Applied as a client does (from the end, so earlier positions hold).
+    let mut fixed = text.clone();
+    for edit in edits.iter().rev() {
+        let at = |p: &Value| {
+            model_offset(
+                &text,
+                p["line"].as_u64().unwrap() as u32,
+                p["character"].as_u64().unwrap() as u32,
+            )
+        };
+        let (start, end) = (at(&edit["range"]["start"]), at(&edit["range"]["end"]));
+        fixed.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    assert!(
+        fixed.contains("devShells.x86_64-linux.default = "),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("packages.aarch64-linux.flash-script"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("jetpack.inputs.nixpkgs.follows = \"nixpkgs\";"),
+        "{fixed}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        change(&uri(&flake), 2, json!([{"text": fixed}])),
+    );
+    // What is left is the lock, which only `nix flake lock` updates.
+    let after = client.diagnostics_until(&flake, |d| !has_code("invalid-system")(d));
+    assert_eq!(codes(&after), ["lock-out-of-date"]);
+    assert_eq!(ask(&mut client, json!(["source.fixAll"])), json!([]));
+    client.shutdown();
+}
+
 #[test]
 fn editor_features_answer_with_positions() {
     let (_tmp, dir) = example();
@@ -339,6 +648,13 @@ fn jetpack_source_from_the_editor_settings() {
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(
         markdown.contains("The system on module of the board."),
+        "{hover:#}"
+    );
+    // With the line, as with the bundled index (the source is read by the server, not held
+    // by the analysis).
+    assert!(
+        markdown
+            .contains("*Declared in* `modules/default.nix:5` of jetpack-nixos (explicit source"),
         "{hover:#}"
     );
     let definition = client.ok(
@@ -564,6 +880,74 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// `git add` in a terminal changes `.git/index`; the next change to a document shows it.
+/// `nix flake update` in a terminal: the inlay hints (locked revisions) are pull-based, so a
+/// client that supports it is asked to refresh them, and then gets the new revision.
+#[test]
+fn flake_lock_changed_on_disk_refreshes_inlay_hints() {
+    let (_tmp, dir) = example();
+    let mut client = Client::start();
+    client.initialize(
+        &dir,
+        json!({"workspace": {"inlayHint": {"refreshSupport": true}}}),
+        Value::Null,
+    );
+    let flake = dir.join("flake.nix");
+    let text = fs::read_to_string(&flake).unwrap();
+    client.open(&flake, &text);
+    client.diagnostics_until(&flake, has_code("missing-follows"));
+    let hints = |client: &mut Client| {
+        client.ok(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri(&flake)}, "range": range(0, 0, 40, 0)}),
+        )
+    };
+    let before = hints(&mut client);
+    let label = before[1]["label"].as_str().unwrap().to_string();
+    assert!(label.starts_with("10effed"), "{before:#}");
+
+    let lock = dir.join("flake.lock");
+    let locked = fs::read_to_string(&lock).unwrap();
+    assert!(locked.contains("10effed87e908b6243ab950419c103841874f52c"));
+    fs::write(
+        &lock,
+        locked.replace(
+            "10effed87e908b6243ab950419c103841874f52c",
+            "abcdef0123456789abcdef0123456789abcdef01",
+        ),
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &uri(&flake),
+            2,
+            json!([{"range": range(0, 0, 0, 0), "text": "\n"}]),
+        ),
+    );
+    let deadline = Instant::now() + lsp_client::TIMEOUT;
+    let asked = client
+        .backlog
+        .iter()
+        .any(|m| m["method"] == "workspace/inlayHint/refresh");
+    if !asked {
+        loop {
+            let m = client
+                .next_message(deadline)
+                .expect("no workspace/inlayHint/refresh after flake.lock changed");
+            if m["method"] == "workspace/inlayHint/refresh" {
+                break;
+            }
+            client.backlog.push_back(m);
+        }
+    }
+    let after = hints(&mut client);
+    assert!(
+        after[1]["label"].as_str().unwrap().starts_with("abcdef0"),
+        "{after:#}"
+    );
+    client.shutdown();
+}
+
 #[test]
 fn git_index_changed_on_disk_is_noticed() {
     let (_tmp, dir) = example();

@@ -104,6 +104,12 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Bytes as they are, for malformed frames.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// `params: null` is left out, as clients do for `shutdown` and `exit`.
     pub fn message(method: &str, params: Value) -> Value {
         let mut message = json!({"jsonrpc": "2.0", "method": method});

@@ -82,15 +82,29 @@ impl Ctx<'_> {
         if in_expression && key.first().is_some_and(|k| k == "config") && !self.is_flake_nix() {
             return self.option_segments(&key[1..], word);
         }
-        if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
+        // `som = lib.mkDefault |`: the value is the priority's argument.
+        let eq = if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
+            Some(usize::from(anchor.text_range().start()))
+        } else if key.is_empty() {
+            assign_before_priority(self.text, key_start)
+        } else {
+            None
+        };
+        if let Some(eq) = eq {
             if !key.is_empty() {
                 return Vec::new();
             }
-            let eq = usize::from(anchor.text_range().start());
             let Some((set, key)) = self.binding_before(eq) else {
                 return Vec::new();
             };
-            return self.values(&set, &key, word, false);
+            let mut values = self.values(&set, &key, word, false);
+            // Right after `=` (the trigger character): `som = "orin-nx"`, not `som ="orin-nx"`.
+            if word.is_empty() && self.text[..self.offset].ends_with('=') {
+                for v in &mut values {
+                    v.insert.insert(0, ' ');
+                }
+            }
+            return values;
         }
         let Some(set) = attrset_for_key(self.root, self.text, key_start) else {
             return Vec::new();
@@ -203,8 +217,12 @@ impl Ctx<'_> {
         let ty = merged_type(&decls);
         let option = path.join(".");
         let item = |label: String, insert: String| CompletionItem {
+            kind: if matches!(label.as_str(), "true" | "false" | "null") && label == insert {
+                CompletionKind::Keyword
+            } else {
+                CompletionKind::Value
+            },
             label,
-            kind: CompletionKind::Value,
             replace,
             insert,
             detail: Some(option.clone()),
@@ -306,7 +324,19 @@ impl Ctx<'_> {
                 _ => false,
             };
             if self.is_flake_nix() && last == "follows" && in_inputs() {
-                return self.input_names(replace);
+                // `inputs.a.inputs.b.follows`: `a` and `a/b` would follow themselves.
+                let full: Vec<String> = match place_of(&set, self.path()) {
+                    Some(Place::FlakeTop(top)) => top.iter().chain(&key).cloned().collect(),
+                    _ => Vec::new(),
+                };
+                let own = match full.as_slice() {
+                    [_, a, inputs, b, ..] if inputs == "inputs" => {
+                        vec![a.clone(), format!("{a}/{b}")]
+                    }
+                    [_, a, ..] => vec![a.clone()],
+                    _ => Vec::new(),
+                };
+                return self.input_names(replace, &own);
             }
             if self.is_flake_nix() && last == "url" && in_inputs() {
                 return url_schemes(content, replace);
@@ -357,7 +387,9 @@ impl Ctx<'_> {
     }
 
     /// Root inputs, and the inputs of each root input as `a/b` (from the lock).
-    fn input_names(&self, replace: TextRange) -> Vec<CompletionItem> {
+    /// Root inputs and their inputs (`jetpack/nixpkgs`), except `own` (the input being
+    /// declared and the path of the follows itself).
+    fn input_names(&self, replace: TextRange, own: &[String]) -> Vec<CompletionItem> {
         let Some(flake) = db::flake_context(self.db, self.path()) else {
             return Vec::new();
         };
@@ -378,7 +410,7 @@ impl Ctx<'_> {
             }
         }
         let mut out = Vec::new();
-        for (name, url) in &roots {
+        for (name, url) in roots.iter().filter(|(name, _)| !own.contains(name)) {
             out.push(CompletionItem {
                 label: name.clone(),
                 kind: CompletionKind::Input,
@@ -396,6 +428,9 @@ impl Ctx<'_> {
                 };
                 for (name, _, _) in &node.inputs {
                     let label = format!("{root}/{name}");
+                    if own.contains(&label) {
+                        continue;
+                    }
                     let target = lock
                         .resolve(&[root.clone(), name.clone()])
                         .and_then(|n| lock.node(n));
@@ -427,6 +462,39 @@ fn priority_wrapper(value: &SyntaxNode) -> Option<SyntaxNode> {
     }
     let name = crate::syntax::function_name(&crate::syntax::applied_function(&call)?)?;
     matches!(name.as_str(), "mkDefault" | "mkForce" | "mkOverride").then_some(apply)
+}
+
+/// Where the `=` is when the text before `end` is `= lib.mkDefault ` (`mkForce`,
+/// `mkOverride 50`, with or without `lib.`): the value being written is the priority's argument.
+fn assign_before_priority(text: &str, end: usize) -> Option<usize> {
+    let blank = |c: char| c.is_ascii_whitespace();
+    let before = text.get(..end)?;
+    // Something has to separate the call from its argument.
+    if !before.ends_with(blank) {
+        return None;
+    }
+    let mut rest = before.trim_end_matches(blank);
+    let digits = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+    let name = if digits.len() < rest.len() {
+        rest = digits.trim_end_matches(blank);
+        "mkOverride"
+    } else if rest.ends_with("mkDefault") {
+        "mkDefault"
+    } else {
+        "mkForce"
+    };
+    rest = rest.strip_suffix(name)?;
+    if rest.ends_with(|c: char| c.is_ascii() && is_ident_byte(c as u8)) {
+        return None;
+    }
+    rest = rest.strip_suffix("lib.").unwrap_or(rest);
+    if rest.ends_with(|c: char| c == '.' || (c.is_ascii() && is_ident_byte(c as u8))) {
+        return None;
+    }
+    let rest = rest.trim_end_matches(blank);
+    rest.strip_suffix('=')
+        .filter(|r| !r.ends_with(['=', '!', '<', '>']))
+        .map(str::len)
 }
 
 /// Flake reference schemes, while no scheme is written yet.

@@ -15,7 +15,10 @@ use crate::path_refs::PathRef;
 use crate::paths;
 
 pub(crate) fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
-    match target_at(db, file, offset)? {
+    let Some(target) = target_at(db, file, offset) else {
+        return value_hover(db, file, offset);
+    };
+    match target {
         Target::Option { path, range } => Some(Hover {
             range,
             markdown: option_hover(db, file, &path)?,
@@ -29,6 +32,66 @@ pub(crate) fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<H
             markdown: path_markdown(db, &r),
         }),
     }
+}
+
+/// Over a value that a module sets (`"orin-nx"` in `som = "orin-nx";`, `true`, a number, also
+/// through `lib.mkDefault` and in a list): the option's hover, over the value's range.
+fn value_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Hover> {
+    use rnix::SyntaxKind::*;
+    use rowan::ast::AstNode;
+    if !file.path(db).ends_with(".nix") {
+        return None;
+    }
+    super::context::checked_offset(file.text(db), offset)?;
+    let root = db::parse_file(db, file).root();
+    let token = super::context::token_at_offset(&root, offset)
+        .right_biased()
+        .filter(|t| !matches!(t.kind(), TOKEN_WHITESPACE | TOKEN_COMMENT))?;
+    let literal = token.parent()?;
+    match literal.kind() {
+        NODE_STRING | NODE_LITERAL => {}
+        NODE_IDENT if matches!(token.text(), "true" | "false" | "null") => {}
+        _ => return None,
+    }
+    // Up to the binding, through what leaves the value the option's: parentheses, a priority
+    // or condition call's argument, a list.
+    let mut value = literal.clone();
+    for _ in 0..64 {
+        let parent = value.parent()?;
+        match parent.kind() {
+            NODE_PAREN | NODE_LIST => value = parent,
+            NODE_APPLY => {
+                let apply = rnix::ast::Apply::cast(parent.clone())?;
+                if apply.argument()?.syntax() != &value {
+                    return None;
+                }
+                let function = crate::syntax::applied_function(&apply)
+                    .and_then(|f| crate::syntax::function_name(&f))?;
+                if !matches!(
+                    function.as_str(),
+                    "mkDefault"
+                        | "mkForce"
+                        | "mkOverride"
+                        | "mkIf"
+                        | "mkBefore"
+                        | "mkAfter"
+                        | "mkOrder"
+                ) {
+                    return None;
+                }
+                value = parent;
+            }
+            NODE_ATTRPATH_VALUE => break,
+            _ => return None,
+        }
+    }
+    let (key, set) = super::context::binding_of_value(&value)?;
+    let place = super::context::place_of(&set, file.path(db))?;
+    let path = super::context::option_path(&place, &key)?;
+    Some(Hover {
+        range: literal.text_range(),
+        markdown: option_hover(db, file, &path)?,
+    })
 }
 
 fn option_hover(db: &dyn Db, file: SourceFile, path: &[String]) -> Option<String> {

@@ -29,8 +29,10 @@ pub enum CompletionKind {
     Option,
     /// A segment that has options below it (`hardware.nvidia-jetpack`).
     OptionGroup,
-    /// A value after `=`: an enum string, `true`/`false`.
+    /// A value after `=`: an enum string.
     Value,
+    /// A keyword value after `=`: `true`, `false`, `null`.
+    Keyword,
     /// A flake output name.
     Output,
     /// A Nix system string.
@@ -101,6 +103,10 @@ pub enum SymbolKind {
     Output,
     /// A NixOS configuration (`nixosConfigurations.<name>`).
     Configuration,
+    /// A binding in a module whose value is an attrset (`hardware.nvidia-jetpack = { ... }`).
+    Group,
+    /// Any other binding in a module (`hardware.nvidia-jetpack.som = "orin-nx"`).
+    Setting,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,4 +138,42 @@ pub struct InlayHint {
 /// current time in seconds since the epoch, for the age.
 pub fn inlay_hints(db: &dyn Db, file: SourceFile, now_unix: i64) -> Vec<InlayHint> {
     inlay_hints::inlay_hints(db, file, now_unix)
+}
+
+/// Another place a finding is about, for an editor's related information.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedPlace {
+    /// Absolute path of the file.
+    pub file: String,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// The other places of a finding of `file` (the first listing of an overlay listed twice, or
+/// where jetpack-nixos's module that applies it is included).
+pub fn related_places(
+    db: &dyn Db,
+    file: SourceFile,
+    diagnostic: &crate::diagnostic::Diagnostic,
+) -> Vec<RelatedPlace> {
+    match diagnostic.rule {
+        crate::lints::Rule::DoubleOverlay => crate::lints::double_overlay::other_places(
+            db,
+            file,
+            diagnostic.range,
+        )
+        .into_iter()
+        .map(|(file, range, by_module)| RelatedPlace {
+            file,
+            range,
+            message: if by_module {
+                "jetpack-nixos's NixOS module, which applies this overlay itself, is included here"
+                    .to_string()
+            } else {
+                "the same overlay, also listed here".to_string()
+            },
+        })
+        .collect(),
+        _ => Vec::new(),
+    }
 }

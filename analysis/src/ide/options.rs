@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::{self, Db};
-use crate::options::index::{merged_type, OptionIndex, SourceKind};
+use crate::options::index::{merged_type, OptionIndex};
 use crate::options::{OptionDecl, RenameDecl};
 use crate::settings::JETPACK_NAMESPACES;
 use crate::syntax::{ColumnUnit, LineIndex};
@@ -108,26 +108,20 @@ fn default_text(decl: &OptionDecl) -> Option<String> {
 /// it lies in it; the line when the text is known (bundled lines, or a file of the workspace).
 pub(crate) fn declared_at(db: &dyn Db, index: &OptionIndex, decl: &OptionDecl) -> String {
     let position = index.options.iter().position(|d| std::ptr::eq(d, decl));
-    let from_source = position.is_some_and(|i| i < index.from_source);
-    let bundled_line = (from_source && index.source.kind == SourceKind::Bundled)
-        .then(|| {
-            let lines = &crate::options::bundled::bundled().lines;
-            position.and_then(|i| lines.get(i).copied().flatten())
-        })
-        .flatten();
-    place_text(db, index, &decl.file, decl.range, bundled_line)
+    let source_line = position
+        .filter(|&i| i < index.from_source)
+        .and_then(|i| index.source_lines.get(i).copied().flatten());
+    place_text(db, index, &decl.file, decl.range, source_line)
 }
 
 /// Where a rename is declared, as [`declared_at`] says it.
 pub(crate) fn rename_declared_at(db: &dyn Db, index: &OptionIndex, rename: &RenameDecl) -> String {
-    let bundled_line = (index.source.kind == SourceKind::Bundled)
-        .then(|| {
-            let position = index.renames.iter().position(|r| std::ptr::eq(r, rename))?;
-            let lines = &crate::options::bundled::bundled().rename_lines;
-            lines.get(position).copied().flatten()
-        })
-        .flatten();
-    place_text(db, index, &rename.file, rename.range, bundled_line)
+    let source_line = index
+        .renames
+        .iter()
+        .position(|r| std::ptr::eq(r, rename))
+        .and_then(|i| index.source_rename_lines.get(i).copied().flatten());
+    place_text(db, index, &rename.file, rename.range, source_line)
 }
 
 fn place_text(
@@ -135,9 +129,9 @@ fn place_text(
     index: &OptionIndex,
     file: &str,
     range: TextRange,
-    bundled_line: Option<u32>,
+    known_line: Option<u32>,
 ) -> String {
-    let line = bundled_line.or_else(|| {
+    let line = known_line.or_else(|| {
         let source = db::file_by_path(db, file)?;
         let text = source.text(db);
         let lines = LineIndex::new(text);

@@ -1,5 +1,7 @@
 //! Document symbols of `flake.nix`: the inputs (each with its URL) and the outputs (each output
 //! attribute, and one level below it: each `nixosConfigurations.<name>` as a configuration).
+//! In any other Nix file (a NixOS module, typically), the outline of its top-level attrset: each
+//! binding by its key as written (`hardware.nvidia-jetpack.som`), nested attrsets as children.
 
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
@@ -18,7 +20,7 @@ const CONFIGURATIONS: &[&str] = &[
 
 pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
     if crate::paths::file_name(file.path(db)) != "flake.nix" {
-        return Vec::new();
+        return module_symbols(db, file);
     }
     let root = db::parse_file(db, file).root();
     let Some(ast::Expr::AttrSet(top)) = ast::Root::cast(root).and_then(|r| r.expr()).map(unparen)
@@ -155,5 +157,90 @@ fn add_input(children: &mut Vec<Symbol>, name: &str, name_range: TextRange, bind
             selection_range: name_range,
             children: Vec::new(),
         }),
+    }
+}
+
+/// How deep the outline of a module goes (deeper attrsets are left out).
+const MODULE_DEPTH: usize = 8;
+
+/// The outline of a Nix file that is not `flake.nix`: the bindings of the attrset it evaluates
+/// to (through the module's arguments, `let ... in`, `with`, and `mkIf`/`mkMerge`-style calls).
+fn module_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
+    if !file.path(db).ends_with(".nix") {
+        return Vec::new();
+    }
+    let root = db::parse_file(db, file).root();
+    let Some(body) = ast::Root::cast(root).and_then(|r| r.expr()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(set) = attrset_of(body) {
+        bindings(&set, 0, &mut out);
+    }
+    out
+}
+
+/// The attrset an expression is, looking through what a module body is wrapped in.
+fn attrset_of(expr: ast::Expr) -> Option<ast::AttrSet> {
+    let mut expr = expr;
+    // Bounded: each step goes one node down.
+    for _ in 0..64 {
+        expr = match unparen(expr) {
+            ast::Expr::AttrSet(set) => return Some(set),
+            ast::Expr::Lambda(l) => l.body()?,
+            ast::Expr::LetIn(l) => l.body()?,
+            ast::Expr::With(w) => w.body()?,
+            ast::Expr::Assert(a) => a.body()?,
+            // `lib.mkIf cond { ... }`, `mkDefault { ... }`: the last argument.
+            ast::Expr::Apply(a) => a.argument()?,
+            _ => return None,
+        };
+    }
+    None
+}
+
+fn bindings(set: &ast::AttrSet, depth: usize, out: &mut Vec<Symbol>) {
+    for apv in set.attrpath_values() {
+        let Some(path) = apv.attrpath() else {
+            continue;
+        };
+        let name = path.syntax().text().to_string();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            continue;
+        }
+        let mut children = Vec::new();
+        let value = apv.value();
+        let nested = value.clone().and_then(attrset_of);
+        if let (Some(inner), true) = (&nested, depth + 1 < MODULE_DEPTH) {
+            bindings(inner, depth + 1, &mut children);
+        }
+        let detail = match value.map(unparen) {
+            Some(ast::Expr::Str(s)) if s.syntax().text().len() <= 60.into() => {
+                Some(s.syntax().text().to_string())
+            }
+            Some(ast::Expr::Literal(l)) => Some(l.syntax().text().to_string()),
+            Some(ast::Expr::Ident(i))
+                if matches!(
+                    i.syntax().text().to_string().as_str(),
+                    "true" | "false" | "null"
+                ) =>
+            {
+                Some(i.syntax().text().to_string())
+            }
+            _ => None,
+        };
+        out.push(Symbol {
+            name,
+            detail,
+            kind: if nested.is_some() {
+                SymbolKind::Group
+            } else {
+                SymbolKind::Setting
+            },
+            range: apv.syntax().text_range(),
+            selection_range: path.syntax().text_range(),
+            children,
+        });
     }
 }

@@ -342,8 +342,8 @@ fn completion_of_values() {
     check_completion(
         "{\n  hardware.nvidia-jetpack.enable = $0\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n}\n",
         expect![[r#"
-            Value true ""->"true" | hardware.nvidia-jetpack.enable
-            Value false ""->"false" | hardware.nvidia-jetpack.enable
+            Keyword true ""->"true" | hardware.nvidia-jetpack.enable
+            Keyword false ""->"false" | hardware.nvidia-jetpack.enable
         "#]],
     );
     // After a binding without its `;`.
@@ -354,8 +354,8 @@ fn completion_of_values() {
     check_completion(
         "{\n  services.nvfancontrol = { enable = t$0; };\n}\n",
         expect![[r#"
-            Value true "t"->"true" | services.nvfancontrol.enable
-            Value false "t"->"false" | services.nvfancontrol.enable
+            Keyword true "t"->"true" | services.nvfancontrol.enable
+            Keyword false "t"->"false" | services.nvfancontrol.enable
         "#]],
     );
     // An unterminated string.
@@ -372,6 +372,38 @@ fn completion_of_values() {
         "{ lib, ... }: {\n  hardware.nvidia-jetpack.carrierBoard = lib.mkDefault \"$0\";\n}\n",
     );
     assert_eq!(labels_default, ["generic", "devkit", "xavierNxDevkit"]);
+    // A value being written after the priority, before any quote: quoted values, as after `=`.
+    check_completion(
+        "{ lib, ... }: {\n  hardware.nvidia-jetpack.carrierBoard = lib.mkDefault $0\n}\n",
+        expect![[r#"
+            Value generic ""->"\"generic\"" | hardware.nvidia-jetpack.carrierBoard
+            Value devkit ""->"\"devkit\"" | hardware.nvidia-jetpack.carrierBoard
+            Value xavierNxDevkit ""->"\"xavierNxDevkit\"" | hardware.nvidia-jetpack.carrierBoard
+        "#]],
+    );
+    for form in [
+        "lib.mkForce t$0;",
+        "mkDefault $0",
+        "lib.mkOverride 50 $0",
+        "mkForce\n    $0",
+    ] {
+        let fixture =
+            format!("{{ lib, ... }}: with lib; {{\n  services.nvfancontrol.enable = {form}\n}}\n");
+        assert_eq!(labels(&fixture), ["true", "false"], "{form}");
+    }
+    // Not a priority, or not right after `=`: nothing.
+    for form in ["lib.mkDefaultX $0", "foo.mkDefault $0", "[ mkDefault $0"] {
+        let fixture = format!("{{ lib, ... }}: {{\n  services.nvfancontrol.enable = {form}\n}}\n");
+        assert_eq!(labels(&fixture), Vec::<String>::new(), "{form}");
+    }
+    // Right after the `=` (typed as a trigger character), a space comes first.
+    check_completion(
+        "{\n  hardware.nvidia-jetpack.enable =$0\n}\n",
+        expect![[r#"
+            Keyword true ""->" true" | hardware.nvidia-jetpack.enable
+            Keyword false ""->" false" | hardware.nvidia-jetpack.enable
+        "#]],
+    );
     // Not an option with values: nothing.
     check_completion(
         "{\n  hardware.nvidia-jetpack.name = $0\n}\n",
@@ -718,18 +750,40 @@ fn completion_of_follows() {
         &flake_with("    jetpack.url = \"github:anduril/jetpack-nixos\";\n", "    jetpack.url = \"github:anduril/jetpack-nixos\";\n    jetpack.inputs.nixpkgs.follows = \"$0\";\n"),
         expect![[r#"
             Input nixpkgs ""->"nixpkgs" | github:NixOS/nixpkgs/nixos-24.11
-            Input jetpack ""->"jetpack" | github:anduril/jetpack-nixos
             Input flake-utils ""->"flake-utils" | github:numtide/flake-utils
-            Input jetpack/nixpkgs ""->"jetpack/nixpkgs" | github:NixOS/nixpkgs/3b4de0a
             Input flake-utils/systems ""->"flake-utils/systems" | github:nix-systems/default/3cb28b6
         "#]],
     );
-    // Unterminated, at the end of a line.
+    // Unterminated, at the end of a line: not `jetpack` nor `jetpack/nixpkgs` (a cycle).
     let open = flake_with(
         "    jetpack.url = \"github:anduril/jetpack-nixos\";\n",
-        "    jetpack.inputs.nixpkgs.follows = \"jet$0\n",
+        "    jetpack.inputs.nixpkgs.follows = \"ni$0\n",
     );
-    assert!(labels(&open).contains(&"jetpack/nixpkgs".to_string()));
+    assert_eq!(
+        labels(&open),
+        ["nixpkgs", "flake-utils", "flake-utils/systems"]
+    );
+    // Another input of the same input may be followed; in the nested form too.
+    let nested = flake_with(
+        "    jetpack.url = \"github:anduril/jetpack-nixos\";\n",
+        "    jetpack = { url = \"github:anduril/jetpack-nixos\"; inputs.utils.follows = \"$0\"; };\n",
+    );
+    assert_eq!(
+        labels(&nested),
+        [
+            "nixpkgs",
+            "flake-utils",
+            "jetpack/nixpkgs",
+            "flake-utils/systems"
+        ]
+    );
+    let other = flake_with(
+        "    flake-utils.url = \"github:numtide/flake-utils\";\n",
+        "    flake-utils.url = \"github:numtide/flake-utils\";\n    flake-utils.inputs.x.follows = \"$0\";\n",
+    );
+    assert!(labels(&other).contains(&"jetpack/nixpkgs".to_string()));
+    assert!(labels(&other).contains(&"flake-utils/systems".to_string()));
+    assert!(!labels(&other).contains(&"flake-utils".to_string()));
 }
 
 #[test]
@@ -798,6 +852,9 @@ fn with_jetpack_source(mut loaded: Loaded) -> Loaded {
         options: tree.options,
         renames: tree.renames,
         problems: tree.problems,
+        // As a loader that does not know the lines: they come from the texts in the database.
+        lines: Vec::new(),
+        rename_lines: Vec::new(),
     };
     let mut sources = std::collections::BTreeMap::new();
     sources.insert("/f".to_string(), std::sync::Arc::new(source));
@@ -913,6 +970,59 @@ fn hover_over_options() {
         (none)
     "#]],
     );
+}
+
+/// Over the value a module sets, the option's hover (nil users hover the value as often as
+/// the key): strings, booleans, numbers, through priorities and in lists; not elsewhere.
+#[test]
+fn hover_over_values() {
+    check_hover(
+        "{\n  hardware.nvidia-jetpack.som = \"orin-$0nx\";\n}\n",
+        expect![[r#"
+            "\"orin-nx\""
+            **hardware.nvidia-jetpack.som**
+
+            *Type:* one of "generic", "orin-agx", "orin-agx-industrial", "orin-nx", "orin-nano", "thor-agx", "thor-agx-t4000", "xavier-agx", "xavier-agx-industrial", "xavier-nx", "xavier-nx-emmc"
+
+            *Default:* `"generic"`
+
+            *Declared in* `modules/default.nix:69` of jetpack-nixos 4d857d6 (bundled index)
+        "#]],
+    );
+    for (fixture, option) in [
+        (
+            "{ hardware.nvidia-jetpack = { enable = tr$0ue; }; }",
+            "hardware.nvidia-jetpack.enable",
+        ),
+        (
+            "{ lib, ... }: { services.nvpmodel.profileNumber = lib.mkDefault ($03); }",
+            "services.nvpmodel.profileNumber",
+        ),
+        (
+            "{ hardware.nvidia-jetpack.firmware.initialBootOrder = [ \"nvme\" \"s$0d\" ]; }",
+            "hardware.nvidia-jetpack.firmware.initialBootOrder",
+        ),
+    ] {
+        let loaded = load(&format!("#- /f/configuration.nix\n{fixture}\n"));
+        let hover = super::hover(loaded.host.db(), loaded.file(), loaded.offset)
+            .unwrap_or_else(|| panic!("no hover in {fixture}"));
+        assert!(
+            hover.markdown.starts_with(&format!("**{option}**")),
+            "{}",
+            hover.markdown
+        );
+    }
+    // Not a setting's value: a `let` binding, an argument of another function, outside the
+    // jetpack namespaces.
+    for fixture in [
+        "let som = \"orin-$0nx\"; in { hardware.nvidia-jetpack.som = som; }",
+        "{ hardware.nvidia-jetpack.som = builtins.head [ \"orin-$0nx\" ]; }",
+        "{ networking.hostName = \"or$0in\"; }",
+    ] {
+        let loaded = load(&format!("#- /f/configuration.nix\n{fixture}\n"));
+        let hover = super::hover(loaded.host.db(), loaded.file(), loaded.offset);
+        assert_eq!(hover, None, "{fixture}");
+    }
 }
 
 #[test]
@@ -1313,6 +1423,53 @@ fn check_symbols(fixture: &str, expect: Expect) {
     expect.assert_eq(&out);
 }
 
+/// A NixOS module gets an outline too (as nil gives one): its bindings, nested attrsets as
+/// children, through the module's arguments, `let`, `with` and `mkIf`.
+#[test]
+fn symbols_of_a_module() {
+    check_symbols(
+        r#"#- /f/configuration.nix
+{ config, lib, ... }:
+let cfg = config.x; in
+with lib; {
+  imports = [ ./a.nix ];
+  hardware.nvidia-jetpack = {
+    enable = true;
+    som = "orin-nx";
+    firmware.autoUpdate = lib.mkDefault false;
+  };
+  config = mkIf cfg.enable { services.nvpmodel.profileNumber = 0; };
+  "quoted key" = null;
+  $0
+}
+"#,
+        expect![[r#"
+            Setting imports "imports = [ ./a.nix ];" sel="imports"
+            Group hardware.nvidia-jetpack "hardware.nvidia-jetpack = {\n    enable sel="hardware.nvidia-jetpack"
+              Setting enable "enable = true;" sel="enable" | true
+              Setting som "som = \"orin-nx\";" sel="som" | "orin-nx"
+              Setting firmware.autoUpdate "firmware.autoUpdate = lib.mkDefault fal sel="firmware.autoUpdate"
+            Group config "config = mkIf cfg.enable { services.nvp sel="config"
+              Setting services.nvpmodel.profileNumber "services.nvpmodel.profileNumber = 0;" sel="services.nvpmodel.profileNumber" | 0
+            Setting "quoted key" "\"quoted key\" = null;" sel="\"quoted key\"" | null
+        "#]],
+    );
+    // Not an attrset (a package, a list): nothing; broken code: what parses.
+    check_symbols(
+        "#- /f/pkg.nix\n[ 1 2 ]$0\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+    check_symbols(
+        "#- /f/broken.nix\n{ a = { b = ; $0\n",
+        expect![[r#"
+        Group a "a = { b = ;" sel="a"
+          Setting b "b = ;" sel="b"
+    "#]],
+    );
+}
+
 #[test]
 fn symbols_of_a_flake() {
     check_symbols(
@@ -1348,12 +1505,12 @@ $0{
                 Output default "overlays.default = final: prev: { };" sel="default"
         "#]],
     );
-    // Other files have no symbols; a broken flake has what can be read.
+    // Other files have their module outline; a broken flake has what can be read.
     check_symbols(
         "{ hardware.nvidia-jetpack.enable = true; }\n",
         expect![[r#"
-        (none)
-    "#]],
+            Setting hardware.nvidia-jetpack.enable "hardware.nvidia-jetpack.enable = true;" sel="hardware.nvidia-jetpack.enable" | true
+        "#]],
     );
     check_symbols(
         "#- /f/flake.nix\n{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs\";\n  outputs = { self, nixpkgs }: {\n    nixosConfigurations.a = \n",
@@ -1569,7 +1726,7 @@ fn completion_while_typing_inputs() {
         (
             "jetpack.inputs.nixpkgs.follows = \"nixpkgs\";",
             34..=41,
-            "jetpack/nixpkgs",
+            "nixpkgs",
         ),
         ("extra.url = \"github:o/r\";", 13..=13, "github:"),
     ] {
@@ -1584,6 +1741,8 @@ fn completion_while_typing_inputs() {
             let got = labels(&text);
             if inside.contains(&typed) {
                 assert!(got.contains(&expected.to_string()), "{got:?} in:\n{text}");
+                // Following itself is a cycle Nix rejects: never offered.
+                assert!(!got.contains(&"jetpack/nixpkgs".to_string()), "{got:?}");
             }
         }
     }

@@ -94,6 +94,35 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     }
 }
 
+/// The other place of the finding at `range` in `file` (there may be one per configuration):
+/// its file, range, and whether it is where jetpack-nixos's module (which applies the overlay
+/// itself) is included. For an editor's related information.
+pub fn other_places(
+    db: &dyn Db,
+    file: db::SourceFile,
+    range: TextRange,
+) -> Vec<(String, TextRange, bool)> {
+    let path = file.path(db);
+    let configs = db::configurations_of(db, file);
+    let standalone;
+    let graphs: Vec<&ConfigGraph> = if configs.is_empty() {
+        standalone = db::standalone_graph(db, file);
+        vec![&standalone]
+    } else {
+        configs
+    };
+    let mut out: Vec<(String, TextRange, bool)> = Vec::new();
+    for graph in graphs {
+        for (here, other) in duplicate_overlays(graph) {
+            let place = (other.file.clone(), other.range, other.by_module);
+            if &here.file == path && here.range == range && !out.contains(&place) {
+                out.push(place);
+            }
+        }
+    }
+    out
+}
+
 /// The configurations a finding holds in, and its fix.
 type Finding = (Vec<String>, Option<Fix>);
 

@@ -77,6 +77,11 @@ pub struct SourceOptions {
     pub renames: Vec<RenameDecl>,
     /// Extraction problems (unreadable files, imports not followed), for `flakelint options`.
     pub problems: Vec<String>,
+    /// The 1-based declaration line of each of `options` (same order), where the loader knows
+    /// it: the analysis has the declarations but not the source's texts. Empty when unknown.
+    pub lines: Vec<Option<u32>>,
+    /// The same for `renames`.
+    pub rename_lines: Vec<Option<u32>>,
 }
 
 /// The merged index with its lookup tree.
@@ -88,6 +93,9 @@ pub struct OptionIndex {
     pub renames: Vec<RenameDecl>,
     /// How many of `options` come from jetpack-nixos (the rest are the flake's).
     pub from_source: usize,
+    /// [`SourceOptions::lines`] and [`SourceOptions::rename_lines`] of the source.
+    pub source_lines: Vec<Option<u32>>,
+    pub source_rename_lines: Vec<Option<u32>>,
     root: Node,
 }
 
@@ -133,6 +141,8 @@ impl OptionIndex {
             options,
             renames: source.renames.clone(),
             from_source,
+            source_lines: source.lines.clone(),
+            source_rename_lines: source.rename_lines.clone(),
             root,
         }
     }

@@ -38,6 +38,8 @@ pub fn bundled_source() -> std::sync::Arc<index::SourceOptions> {
                 options: data.options.clone(),
                 renames: data.renames.clone(),
                 problems: Vec::new(),
+                lines: data.lines.clone(),
+                rename_lines: data.rename_lines.clone(),
             })
         })
         .clone()

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use analysis::diagnostic::{Diagnostic, Severity};
 use analysis::ide;
+use analysis::lints::Rule;
 use analysis::syntax::{ColumnUnit, LineCol, LineIndex};
 use analysis::{TextRange, TextSize};
 use tower_lsp::lsp_types as lsp;
@@ -121,7 +122,17 @@ pub fn diagnostic(lines: &Lines, d: &Diagnostic) -> lsp::Diagnostic {
         code: Some(lsp::NumberOrString::String(d.rule.name().to_string())),
         source: Some("flakelint".to_string()),
         message: d.message.clone(),
+        tags: tags(d.rule),
         ..lsp::Diagnostic::default()
+    }
+}
+
+/// Editors grey out unnecessary code and strike through deprecated code.
+fn tags(rule: Rule) -> Option<Vec<lsp::DiagnosticTag>> {
+    match rule {
+        Rule::DeprecatedOutput | Rule::RenamedOption => Some(vec![lsp::DiagnosticTag::DEPRECATED]),
+        Rule::UnusedSuppression => Some(vec![lsp::DiagnosticTag::UNNECESSARY]),
+        _ => None,
     }
 }
 
@@ -132,11 +143,18 @@ pub fn markdown(value: String) -> lsp::MarkupContent {
     }
 }
 
-pub fn completion_item(lines: &Lines, item: ide::CompletionItem) -> lsp::CompletionItem {
+/// A completion item; `rank` is its place in the analysis' order (enum values as declared,
+/// `true` before `false`), kept as `sortText` because clients otherwise sort by label.
+pub fn completion_item(
+    lines: &Lines,
+    rank: usize,
+    item: ide::CompletionItem,
+) -> lsp::CompletionItem {
     let kind = match item.kind {
         ide::CompletionKind::Option => lsp::CompletionItemKind::PROPERTY,
         ide::CompletionKind::OptionGroup => lsp::CompletionItemKind::MODULE,
         ide::CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+        ide::CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
         ide::CompletionKind::Output => lsp::CompletionItemKind::FIELD,
         ide::CompletionKind::System => lsp::CompletionItemKind::CONSTANT,
         ide::CompletionKind::Input => lsp::CompletionItemKind::REFERENCE,
@@ -149,6 +167,10 @@ pub fn completion_item(lines: &Lines, item: ide::CompletionItem) -> lsp::Complet
         documentation: item
             .documentation
             .map(|d| lsp::Documentation::MarkupContent(markdown(d))),
+        sort_text: Some(format!("{rank:05}")),
+        // Clients filter on the label against the text the edit replaces; a quoted value
+        // (`"orin-nx"` for `som = o|`) still matches what was typed.
+        insert_text_format: Some(lsp::InsertTextFormat::PLAIN_TEXT),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: lines.range(item.replace),
             new_text: item.insert,
@@ -170,6 +192,8 @@ pub fn document_symbol(lines: &Lines, symbol: ide::Symbol) -> lsp::DocumentSymbo
         ide::SymbolKind::Input => lsp::SymbolKind::PACKAGE,
         ide::SymbolKind::Output => lsp::SymbolKind::FIELD,
         ide::SymbolKind::Configuration => lsp::SymbolKind::OBJECT,
+        ide::SymbolKind::Group => lsp::SymbolKind::NAMESPACE,
+        ide::SymbolKind::Setting => lsp::SymbolKind::PROPERTY,
     };
     let children: Vec<lsp::DocumentSymbol> = symbol
         .children

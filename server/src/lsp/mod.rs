@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod framing;
 pub mod state;
 pub mod watch;
 
@@ -67,13 +68,17 @@ pub fn run() -> i32 {
             eprintln!("flakelint: cannot start the language server: {e}");
             return;
         }
+        let inlay_refresh = Arc::new(AtomicBool::new(false));
+        let refresh = inlay_refresh.clone();
         let (service, socket) = LspService::build(|client| Backend {
             client,
             tx: Mutex::new(tx),
+            inlay_refresh,
             watch_registration: AtomicBool::new(false),
             shut_down: flag,
         })
         .custom_method("flakelint/documentText", Backend::document_text)
+        .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message)
         .finish();
         let client = service.inner().client.clone();
         tokio::spawn(async move {
@@ -86,6 +91,12 @@ pub fn run() -> i32 {
                     } => client.publish_diagnostics(uri, diagnostics, version).await,
                     Out::Show(kind, message) => client.show_message(kind, message).await,
                     Out::Log(kind, message) => client.log_message(kind, message).await,
+                    Out::RefreshInlayHints => {
+                        if refresh.load(Ordering::SeqCst) {
+                            // A client that declines is no reason to stop the others.
+                            let _ = client.inlay_hint_refresh().await;
+                        }
+                    }
                 }
             }
         });
@@ -97,7 +108,12 @@ pub fn run() -> i32 {
             exit: exit.clone(),
         };
         tokio::select! {
-            () = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => {}
+            () = async {
+                // Malformed messages are answered with errors instead of ending tower-lsp's loop.
+                let (to_server, from_filter) = tokio::io::duplex(64 * 1024);
+                tokio::spawn(framing::filter(tokio::io::stdin(), to_server));
+                Server::new(from_filter, tokio::io::stdout(), socket).serve(service).await
+            } => {}
             () = exit.notified() => {
                 // Let the replies already on their way out be written.
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -149,6 +165,8 @@ pub struct Backend {
     /// To the state thread. (A `Sender` is `Sync` on recent Rust; the mutex keeps the crate's
     /// minimum version honest and is never contended for long.)
     tx: Mutex<Sender<Msg>>,
+    /// Whether the client takes `workspace/inlayHint/refresh`.
+    inlay_refresh: Arc<AtomicBool>,
     watch_registration: AtomicBool,
     shut_down: Arc<AtomicBool>,
 }
@@ -257,6 +275,69 @@ impl Backend {
         drop(snap);
         Ok(doc.map(|d| serde_json::json!({"version": d.version, "text": d.text})))
     }
+
+    /// What a malformed request from the client was turned into (see `framing`).
+    async fn invalid_message(&self) -> Result<Value> {
+        Err(framing::invalid_request_error())
+    }
+}
+
+/// The code action kind of "fix everything in this file".
+const FIX_ALL: &str = "source.fixAll.flakelint";
+
+/// Every fix of the document's findings as one edit (of this document only; where two fixes
+/// overlap, the first in the document wins, and the rest is offered again once applied).
+fn fix_all_action(
+    snap: &Snap,
+    file: analysis::db::SourceFile,
+    lines: &Lines,
+) -> Option<lsp::CodeActionOrCommand> {
+    let path = file.path(&snap.db).clone();
+    let mut edits: Vec<&analysis::diagnostic::FileEdit> = Vec::new();
+    let mut count = 0;
+    for d in file_diagnostics(&snap.db, file) {
+        let Some(fix) = &d.fix else { continue };
+        // A fix is taken whole or not at all.
+        if fix.edits.iter().any(|e| e.file != path) {
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|e| {
+            edits.iter().any(|taken| {
+                e.range.start() < taken.range.end() && taken.range.start() < e.range.end()
+                    || (e.range.is_empty() || taken.range.is_empty())
+                        && e.range.start() == taken.range.start()
+            })
+        });
+        if clashes {
+            continue;
+        }
+        edits.extend(&fix.edits);
+        count += 1;
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+    let uri = convert::uri_of(&path)?;
+    let text_edits = edits
+        .iter()
+        .map(|e| lsp::TextEdit {
+            range: lines.range(e.range),
+            new_text: e.new_text.clone(),
+        })
+        .collect();
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: match count {
+            1 => "flakelint: apply the fix in this file".to_string(),
+            n => format!("flakelint: apply {n} fixes in this file"),
+        },
+        kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(std::collections::HashMap::from([(uri, text_edits)])),
+            ..lsp::WorkspaceEdit::default()
+        }),
+        ..lsp::CodeAction::default()
+    }))
 }
 
 /// Runs a request's work: a snapshot cancelled by a newer edit (salsa unwinds with
@@ -329,6 +410,14 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.watch_registration
             .store(dynamic_watch, Ordering::SeqCst);
+        let inlay_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|i| i.refresh_support)
+            .unwrap_or(false);
+        self.inlay_refresh.store(inlay_refresh, Ordering::SeqCst);
         self.send(Msg::Initialize {
             root,
             unit: convert::unit_of(&encoding),
@@ -357,7 +446,10 @@ impl LanguageServer for Backend {
             definition_provider: Some(lsp::OneOf::Left(true)),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::new(FIX_ALL),
+                    ]),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
@@ -450,11 +542,30 @@ impl LanguageServer for Backend {
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
+        // A space triggers completion for the values after `=` (and `lib.mkDefault `); a
+        // space typed anywhere else (indenting, between words) must not pop names up.
+        let by_space = params
+            .context
+            .as_ref()
+            .and_then(|c| c.trigger_character.as_deref())
+            == Some(" ");
         self.read(&at.text_document.uri, move |snap, file, lines| {
             let offset = lines.offset(at.position);
-            let items: Vec<lsp::CompletionItem> = ide::completion(&snap.db, file, offset)
+            let mut items = ide::completion(&snap.db, file, offset);
+            if by_space
+                && !items.iter().all(|i| {
+                    matches!(
+                        i.kind,
+                        ide::CompletionKind::Value | ide::CompletionKind::Keyword
+                    )
+                })
+            {
+                items.clear();
+            }
+            let items: Vec<lsp::CompletionItem> = items
                 .into_iter()
-                .map(|item| convert::completion_item(lines, item))
+                .enumerate()
+                .map(|(rank, item)| convert::completion_item(lines, rank, item))
                 .collect();
             Some(lsp::CompletionResponse::Array(items))
         })
@@ -499,20 +610,31 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
-        // A client asking only for other kinds (`source.organizeImports`) gets none.
-        if let Some(only) = &params.context.only {
-            let quickfix = lsp::CodeActionKind::QUICKFIX;
-            let quickfix = quickfix.as_str();
-            if !only
-                .iter()
-                .any(|k| quickfix.starts_with(k.as_str()) || k.as_str().is_empty())
-            {
-                return Ok(Some(Vec::new()));
-            }
+        // A client asking only for other kinds (`source.organizeImports`) gets none; the
+        // fix-all action (as ruff's `source.fixAll.ruff`, for `codeActionsOnSave`) only when
+        // asked for by kind (`source`, `source.fixAll`, `source.fixAll.flakelint`).
+        let asked = |kind: &str| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter()
+                    .any(|k| kind.starts_with(k.as_str()) || k.as_str().is_empty())
+            })
+        };
+        let quickfixes = asked(lsp::CodeActionKind::QUICKFIX.as_str());
+        let fix_all = params.context.only.is_some() && asked(FIX_ALL);
+        if !quickfixes && !fix_all {
+            return Ok(Some(Vec::new()));
         }
         self.read(&params.text_document.uri, move |snap, file, lines| {
             let wanted = lines.range_offsets(params.range);
             let mut actions = Vec::new();
+            if fix_all {
+                if let Some(action) = fix_all_action(snap, file, lines) {
+                    actions.push(action);
+                }
+            }
+            if !quickfixes {
+                return Some(actions);
+            }
             for d in file_diagnostics(&snap.db, file) {
                 let Some(fix) = &d.fix else { continue };
                 // Touching ranges count: a cursor at either end of a finding gets its fix.

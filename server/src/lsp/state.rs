@@ -123,6 +123,8 @@ pub enum Out {
     },
     Show(lsp::MessageType, String),
     Log(lsp::MessageType, String),
+    /// A `flake.lock` changed on disk: the inlay hints (locked revisions) are stale.
+    RefreshInlayHints,
 }
 
 pub struct Owner {
@@ -517,6 +519,21 @@ impl Owner {
             }
             open_paths.insert(path, entry.analysed);
         }
+        // The watched files are stamped before anything is read: a file written while this
+        // runs (`nix flake lock`, an edit of flakelint.toml) differs from its stamp at the next
+        // check and is loaded then, instead of being stamped as seen but never read.
+        let mut watched = Vec::new();
+        for dir in roots.iter().chain(&loose) {
+            watched.push(dir.join("flake.lock"));
+            watched.push(dir.join("flake.nix"));
+            for ancestor in dir.ancestors() {
+                watched.push(ancestor.join("flakelint.toml"));
+            }
+            if let Some(repo) = crate::git_index::discover_repo(dir) {
+                watched.push(repo.git_dir.join("index"));
+            }
+        }
+        self.watched.reset(watched);
         let mut on_disk = BTreeSet::new();
         for root in &roots {
             let mut found = BTreeSet::new();
@@ -544,7 +561,13 @@ impl Owner {
             .map(|p| (load::vfs_path(&p), load::read_source(&p).ok()))
             .collect();
         let mut now_from_disk = BTreeSet::new();
+        let mut lock_changed = false;
         for (path, text) in read {
+            if path.ends_with("/flake.lock") {
+                let db = self.host.db();
+                let before = db::file_by_path(db, &path).map(|f| f.text(db).to_string());
+                lock_changed |= before.is_some() && before != text;
+            }
             if let Some(text) = text {
                 now_from_disk.insert(path.clone());
                 self.set_file(path, Some(text));
@@ -556,9 +579,13 @@ impl Owner {
             .cloned()
             .collect::<Vec<_>>()
         {
+            lock_changed |= gone.ends_with("/flake.lock");
             self.set_file(gone, None);
         }
         self.from_disk = now_from_disk;
+        if lock_changed {
+            self.send(Out::RefreshInlayHints);
+        }
 
         let mut config_set = configs.config_set(|_| {});
         self.settings
@@ -601,18 +628,6 @@ impl Owner {
         self.pending.disk = Some(self.disk.clone());
         self.flush();
 
-        let mut watched = Vec::new();
-        for dir in roots.iter().chain(&loose) {
-            watched.push(dir.join("flake.lock"));
-            watched.push(dir.join("flake.nix"));
-            for ancestor in dir.ancestors() {
-                watched.push(ancestor.join("flakelint.toml"));
-            }
-            if let Some(repo) = crate::git_index::discover_repo(dir) {
-                watched.push(repo.git_dir.join("index"));
-            }
-        }
-        self.watched.reset(watched);
         self.flakes = roots;
         self.loose_dirs = loose;
         if problems != self.problems_shown {
@@ -735,6 +750,38 @@ struct Target {
 
 /// The diagnostics of each target, or the paths they reference that nobody statted yet (the
 /// owner records them and asks again).
+/// The other places of a finding (the second place of a double overlay), as locations.
+fn related_information(
+    db: &RootDatabase,
+    file: db::SourceFile,
+    d: &analysis::diagnostic::Diagnostic,
+    lines: &Lines,
+    unit: ColumnUnit,
+) -> Vec<lsp::DiagnosticRelatedInformation> {
+    analysis::ide::related_places(db, file, d)
+        .into_iter()
+        .filter_map(|place| {
+            let uri = convert::uri_of(&place.file)?;
+            let range = if place.file == d.file {
+                lines.range(place.range)
+            } else {
+                let text = db::file_by_path(db, &place.file)?.text(db);
+                let index = LineIndex::new(text);
+                Lines {
+                    text,
+                    index: &index,
+                    unit,
+                }
+                .range(place.range)
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location { uri, range },
+                message: place.message,
+            })
+        })
+        .collect()
+}
+
 fn compute_diagnostics(
     db: &RootDatabase,
     targets: &BTreeMap<String, Target>,
@@ -771,7 +818,14 @@ fn compute_diagnostics(
             };
             found
                 .iter()
-                .map(|d| convert::diagnostic(&lines, d))
+                .map(|d| {
+                    let mut out = convert::diagnostic(&lines, d);
+                    let related = related_information(db, file, d, &lines, unit);
+                    if !related.is_empty() {
+                        out.related_information = Some(related);
+                    }
+                    out
+                })
                 .collect::<Vec<_>>()
         }));
         let diagnostics = match computed {
