@@ -9,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use analysis::db::{AnalysisHost, Change, RootDatabase, SourceFile};
+use analysis::db::{AnalysisHost, Change, RootDatabase, SourceFile, TextEdit};
 use analysis::ide;
-use analysis::TextSize;
+use analysis::{TextRange, TextSize};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const LINES: usize = 5000;
@@ -132,13 +132,25 @@ fn percentiles(host: &AnalysisHost, offsets: &[TextSize]) {
 fn after_edit(text: &str, offsets: &[TextSize]) {
     let mut host = host(text);
     let mut times = Vec::new();
+    // The value of the first `level = "info"`: where each round types.
+    let at = text.find("level = \"info\"").expect("a level setting") + "level = \"".len();
+    let value = TextRange::at(TextSize::new(at as u32), TextSize::new(4));
     for round in 0..30 {
         // An edit inside a string near the top, of the same length, so the cursor offsets
-        // stay valid.
+        // stay valid; sent as an edit, as the language server does, so the file is reparsed
+        // incrementally.
         let level = if round % 2 == 0 { "warn" } else { "info" };
-        let edited = text.replacen("level = \"info\"", &format!("level = \"{level}\""), 1);
+        let mut edited = text.to_string();
+        edited.replace_range(at..at + 4, level);
         let mut change = Change::default();
-        change.set_file("/w/configuration.nix", edited);
+        change.edit_file(
+            "/w/configuration.nix",
+            edited,
+            vec![TextEdit {
+                range: value,
+                insert: level.to_string(),
+            }],
+        );
         host.apply_change(change);
         let db = host.snapshot();
         let f = file(&db);
