@@ -511,8 +511,15 @@ fn editor_features_answer_with_positions() {
         json!({"textDocument": {"uri": uri(&configuration)}, "position": pos(line + 1, typed.len() as u32)}),
     );
     let got = labels(&completion);
-    for want in ["som", "carrierBoard", "majorVersion"] {
+    for want in ["majorVersion", "super", "firmware"] {
         assert!(got.iter().any(|l| l == want), "{want} not in {got:?}");
+    }
+    // The example sets these already, in the same attrset: not offered again.
+    for set in ["enable", "som", "carrierBoard"] {
+        assert!(
+            !got.iter().any(|l| l == set),
+            "{set} offered again: {got:?}"
+        );
     }
 
     // Hover on `som` in `hardware.nvidia-jetpack.som = "orin-agx";`.

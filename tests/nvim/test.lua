@@ -1,6 +1,7 @@
 -- End-to-end test from a real editor: headless Neovim (0.7.2 or later) starts `flakelint lsp`,
 -- opens a copy of test-data/example/configuration.nix, asks for completion after
--- `hardware.nvidia-jetpack.` and checks the labels, then types a misspelt option and waits for
+-- `hardware.nvidia-jetpack.` and checks the labels (options the example sets already there are
+-- not offered again, the others are), then types a misspelt option and waits for
 -- the diagnostic. Run by tests/lsp.rs (`neovim_completion_and_diagnostics`):
 --   FLAKELINT=<binary> FLAKELINT_TEST_DIR=<copy of the example> \
 --     timeout 60 nvim --headless -u NONE -c 'luafile tests/nvim/test.lua'
@@ -69,10 +70,14 @@ local function run()
       labels[item.label] = true
     end
   end
-  for _, want in ipairs({ "som", "carrierBoard", "majorVersion" }) do
+  for _, want in ipairs({ "majorVersion", "super", "firmware" }) do
     assert(labels[want], "completion has no `" .. want .. "`: " .. vim.inspect(vim.tbl_keys(labels)))
   end
-  say("completion labels: som, carrierBoard, majorVersion")
+  -- The example sets these next to the new line already: not offered again.
+  for _, set in ipairs({ "enable", "som", "carrierBoard" }) do
+    assert(not labels[set], "completion offers `" .. set .. "` again: " .. vim.inspect(vim.tbl_keys(labels)))
+  end
+  say("completion labels: majorVersion, super, firmware; not enable, som, carrierBoard")
 
   -- Finish the line with a misspelt option: the server reports it.
   vim.api.nvim_buf_set_lines(bufnr, row, row + 1, false, { '  hardware.nvidia-jetpack.carierBoard = "devkit";' })

@@ -7,7 +7,8 @@ use rowan::{TextRange, TextSize};
 
 use super::context::{
     attrset_for_key, binding_of_value, checked_offset, dotted_key_before, is_ident_byte,
-    option_path, place_of, range, significant_token_before, string_at, word_range, Place,
+    keys_set_below, option_path, place_of, range, significant_token_before, string_at, word_range,
+    Place,
 };
 use super::options::{children, detail, documentation, key_text, nix_string};
 use super::{CompletionItem, CompletionKind};
@@ -80,7 +81,7 @@ impl Ctx<'_> {
             SyntaxKind::TOKEN_L_BRACE | SyntaxKind::TOKEN_SEMICOLON
         );
         if in_expression && key.first().is_some_and(|k| k == "config") && !self.is_flake_nix() {
-            return self.option_segments(&key[1..], word);
+            return self.option_segments(&key[1..], word, &[]);
         }
         // `som = lib.mkDefault |`: the value is the priority's argument.
         let eq = if anchor.kind() == SyntaxKind::TOKEN_ASSIGN {
@@ -113,7 +114,8 @@ impl Ctx<'_> {
             return Vec::new();
         };
         if let Some(path) = option_path(&place, &key) {
-            return self.option_segments(&path, word);
+            let set_here = keys_set_below(&set, &key, TextSize::from(self.offset as u32));
+            return self.option_segments(&path, word, &set_here);
         }
         match place {
             Place::Outputs { path, per_system } => self.outputs(&path, per_system, &key, word),
@@ -155,8 +157,15 @@ impl Ctx<'_> {
         Some((set, key))
     }
 
-    /// Option path segments after `path`.
-    fn option_segments(&self, path: &[String], replace: TextRange) -> Vec<CompletionItem> {
+    /// Option path segments after `path`, except options already set in the attrset being
+    /// written (`set_here`) that cannot take more bindings there: a leaf set once is not set
+    /// again, while a group or an attrset-valued option can be extended.
+    fn option_segments(
+        &self,
+        path: &[String],
+        replace: TextRange,
+        set_here: &[String],
+    ) -> Vec<CompletionItem> {
         let index = db::option_index_for(self.db, self.file);
         let mut out = Vec::new();
         for (segment, child) in children(&index, path) {
@@ -165,6 +174,12 @@ impl Ctx<'_> {
             // Renamed options are not offered (a rename's old path has no declaration, but a
             // prefix of one can still lead to others: only exact old paths are dropped).
             if index.renames.iter().any(|r| r.from == full) {
+                continue;
+            }
+            if set_here.contains(&segment)
+                && !child.decls.is_empty()
+                && !takes_bindings(&merged_type(&child.decls))
+            {
                 continue;
             }
             let item = if child.decls.is_empty() {
@@ -448,6 +463,28 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+}
+
+/// Whether a value of the type may be an attrset that further bindings extend
+/// (`firmware.variants.a = ...;` next to `firmware.variants.b = ...;`). Types not understood
+/// statically count, so that nothing is left out by mistake.
+fn takes_bindings(ty: &OptionType) -> bool {
+    match ty {
+        OptionType::AttrsOf(_)
+        | OptionType::Attrs
+        | OptionType::Submodule
+        | OptionType::DeferredModule
+        | OptionType::Anything
+        | OptionType::Raw
+        | OptionType::Unspecified
+        | OptionType::Unknown(_) => true,
+        OptionType::NullOr(inner) => takes_bindings(inner),
+        OptionType::OneOf(types) => types.iter().any(takes_bindings),
+        OptionType::Either(a, b) | OptionType::CoercedTo(a, b) => {
+            takes_bindings(a) || takes_bindings(b)
+        }
+        _ => false,
     }
 }
 

@@ -520,3 +520,75 @@ pub(crate) fn binding_of_value(value: &SyntaxNode) -> Option<(Vec<String>, Synta
     let set = apv.parent()?;
     Some((key, set))
 }
+
+/// The keys set right below `key` (written at the cursor in `set`) by the attrset around the
+/// cursor: the literal attrsets nested into one another that Nix merges into one value
+/// (`a.b.c = 1;` next to `a = { b = { d = 2; }; }`), read from the outermost one down. The
+/// binding whose key holds `cursor` is the one being edited and does not count; attrsets
+/// behind a call (`mkIf`, `mkMerge`) or in a list are other definitions and are not read.
+pub(crate) fn keys_set_below(set: &SyntaxNode, key: &[String], cursor: TextSize) -> Vec<String> {
+    let mut root = set.clone();
+    let mut target: Vec<String> = key.to_vec();
+    while let Some(apv) = root.parent().filter(|p| p.kind() == NODE_ATTRPATH_VALUE) {
+        let Some(holder) = apv.parent().filter(|h| h.kind() == NODE_ATTR_SET) else {
+            break;
+        };
+        let Some(mut outer) = binding_key(&apv) else {
+            break;
+        };
+        outer.append(&mut target);
+        target = outer;
+        root = holder;
+    }
+    let mut out = Vec::new();
+    collect_keys_below(&root, &[], &target, cursor, &mut out, 0);
+    out
+}
+
+fn collect_keys_below(
+    set: &SyntaxNode,
+    base: &[String],
+    target: &[String],
+    cursor: TextSize,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    for child in set.children() {
+        match child.kind() {
+            NODE_ATTRPATH_VALUE => {
+                let Some(apv) = ast::AttrpathValue::cast(child.clone()) else {
+                    continue;
+                };
+                let Some(attrpath) = apv.attrpath() else {
+                    continue;
+                };
+                if attrpath.syntax().text_range().contains_inclusive(cursor) {
+                    continue;
+                }
+                let Some(key) = binding_key(&child) else {
+                    continue;
+                };
+                let full: Vec<String> = base.iter().chain(&key).cloned().collect();
+                if full.len() == target.len() + 1 && full.starts_with(target) {
+                    out.extend(full.last().cloned());
+                } else if full.len() <= target.len() && target.starts_with(&full) {
+                    let value = apv
+                        .value()
+                        .map(|v| crate::syntax::unparen(v).syntax().clone());
+                    if let Some(value) = value.filter(|v| v.kind() == NODE_ATTR_SET) {
+                        collect_keys_below(&value, &full, target, cursor, out, depth + 1);
+                    }
+                }
+            }
+            NODE_INHERIT if base == target => {
+                if let Some(inherit) = ast::Inherit::cast(child.clone()) {
+                    out.extend(inherit.attrs().filter_map(|a| crate::syntax::attr_name(&a)));
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -222,8 +222,117 @@ fn completion_in_every_attrset_form() {
         "{ lib, cond, ... }:\n{\n  config = lib.mkMerge [ (if cond then { hardware.nvidia-jetpack = { $0 }; } else { }) ];\n}\n",
     ];
     for form in forms {
-        assert_eq!(labels(form), TOP_LEVEL, "in:\n{form}");
+        // The options the form sets already are not offered again.
+        let set: &[&str] = if form.contains("som = ") {
+            &["som"]
+        } else if form.contains("{ enable = true;") || form.contains("    enable = true\n") {
+            &["enable"]
+        } else {
+            &[]
+        };
+        let expected: Vec<&str> = TOP_LEVEL
+            .iter()
+            .copied()
+            .filter(|l| !set.contains(l))
+            .collect();
+        assert_eq!(labels(form), expected, "in:\n{form}");
     }
+}
+
+/// The labels offered at `$0`, checked for what must and must not be there.
+#[track_caller]
+fn assert_offers(fixture: &str, offered: &[&str], not_offered: &[&str]) {
+    let got = labels(fixture);
+    for want in offered {
+        assert!(
+            got.iter().any(|l| l == want),
+            "`{want}` not offered in:\n{fixture}\ngot {got:?}"
+        );
+    }
+    for unwanted in not_offered {
+        assert!(
+            !got.iter().any(|l| l == unwanted),
+            "`{unwanted}` offered again in:\n{fixture}\ngot {got:?}"
+        );
+    }
+}
+
+#[test]
+fn completion_leaves_out_options_already_set() {
+    // Dotted siblings at the same level.
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n  hardware.nvidia-jetpack.carrierBoard = \"devkit\";\n  hardware.nvidia-jetpack.$0\n}\n",
+        &["majorVersion", "enable", "firmware", "super"],
+        &["som", "carrierBoard"],
+    );
+    // Nested: `a.b = { c = ...; | }`, and `a = { b = { c = ...; }; }` with the cursor deeper.
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack = {\n    som = \"orin-nx\";\n    $0\n  };\n}\n",
+        &["majorVersion", "carrierBoard"],
+        &["som"],
+    );
+    // Mixed: a dotted key outside and a nested attrset inside, either way round.
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n  hardware = {\n    nvidia-jetpack = { enable = true; $0 };\n  };\n}\n",
+        &["majorVersion", "carrierBoard"],
+        &["som", "enable"],
+    );
+    assert_offers(
+        "{\n  hardware = { nvidia-jetpack = { som = \"orin-nx\"; }; };\n  hardware.nvidia-jetpack.$0\n}\n",
+        &["majorVersion"],
+        &["som"],
+    );
+    assert_offers(
+        "{ config, ... }:\n{\n  config = {\n    hardware.nvidia-jetpack.super = true;\n    hardware = { nvidia-jetpack.$0 };\n  };\n}\n",
+        &["som", "majorVersion"],
+        &["super"],
+    );
+    // `inherit` sets a key too.
+    assert_offers(
+        "{ som, ... }:\n{\n  hardware.nvidia-jetpack = { inherit som; $0 };\n}\n",
+        &["carrierBoard"],
+        &["som"],
+    );
+    // The key being edited is still offered (the cursor is in it).
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.carrierBoard = \"devkit\";\n  hardware.nvidia-jetpack.so$0m = \"orin-nx\";\n}\n",
+        &["som"],
+        &["carrierBoard"],
+    );
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack = { so$0m = \"orin-nx\"; enable = true; };\n}\n",
+        &["som", "majorVersion"],
+        &["enable"],
+    );
+    // Groups and attrset-valued options can take more bindings: still offered.
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.firmware.autoUpdate = true;\n  hardware.nvidia-jetpack.$0\n}\n",
+        &["firmware", "som"],
+        &[],
+    );
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.firmware.variants = { };\n  hardware.nvidia-jetpack.firmware.$0\n}\n",
+        &["variants"],
+        &[],
+    );
+    // Other definitions are merged by the module system, not written in this attrset: a leaf
+    // set in another `mkMerge` element, in another module or under `mkIf` is still offered.
+    assert_offers(
+        "{ lib, ... }:\n{\n  config = lib.mkMerge [\n    { hardware.nvidia-jetpack.som = \"orin-nx\"; }\n    { hardware.nvidia-jetpack.$0 }\n  ];\n}\n",
+        &["som"],
+        &[],
+    );
+    // Below another path the same name is another option.
+    assert_offers(
+        "{\n  services.nvpmodel.enable = true;\n  hardware.nvidia-jetpack.$0\n}\n",
+        &["enable"],
+        &[],
+    );
+    assert_offers(
+        "{\n  services.nvpmodel.enable = true;\n  services.nvpmodel.$0\n}\n",
+        &["profileNumber", "configFile"],
+        &["enable"],
+    );
 }
 
 #[test]
