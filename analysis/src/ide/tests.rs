@@ -1856,3 +1856,64 @@ fn completion_while_typing_inputs() {
         }
     }
 }
+
+/// An overlay listed twice next to jetpack-nixos's module that applies it as well: one finding
+/// at each listing, the second pointing at both the first and the module.
+#[test]
+fn double_overlay_listed_twice_next_to_the_module_relates_every_place() {
+    let loaded = load(
+        r#"#- /t/flake.nix
+{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  inputs.jetpack.url = "github:anduril/jetpack-nixos";
+  outputs = { self, nixpkgs, jetpack }: {
+    nixosConfigurations.nano = nixpkgs.lib.nixosSystem {
+      modules = [
+        jetpack.nixosModules.default
+        {
+          hardware.nvidia-jetpack.enable = true;
+          nixpkgs.overlays = [ jetpack.overlays.default jetpack.overlays.default ];
+        }
+      ];
+    };
+  };
+}
+"#,
+    );
+    let db = loaded.host.db();
+    let file = loaded.file();
+    let text = loaded.text();
+    let findings: Vec<_> = crate::lints::file_diagnostics(db, file)
+        .iter()
+        .filter(|d| d.rule == crate::lints::Rule::DoubleOverlay)
+        .cloned()
+        .collect();
+    let shown: Vec<String> = findings
+        .iter()
+        .map(|d| {
+            let related: Vec<String> = super::related_places(db, file, d)
+                .iter()
+                .map(|p| format!("{} ({})", show_range(text, p.range), p.message))
+                .collect();
+            format!(
+                "{} fix:{} related: {}",
+                show_range(text, d.range),
+                d.fix.is_some(),
+                related.join("; ")
+            )
+        })
+        .collect();
+    let first = text.find("jetpack.overlays.default").unwrap();
+    let second = text.rfind("jetpack.overlays.default").unwrap();
+    assert!(first < second);
+    assert_eq!(findings.len(), 2, "{shown:#?}");
+    assert_eq!(usize::from(findings[0].range.start()), first, "{shown:#?}");
+    assert_eq!(usize::from(findings[1].range.start()), second, "{shown:#?}");
+    expect![[r#"
+        [
+            "\"jetpack.overlays.default\" fix:false related: \"jetpack.nixosModules.default\" (jetpack-nixos's NixOS module, which applies this overlay itself, is included here)",
+            "\"jetpack.overlays.default\" fix:true related: \"jetpack.overlays.default\" (the same overlay, also listed here); \"jetpack.nixosModules.default\" (jetpack-nixos's NixOS module, which applies this overlay itself, is included here)",
+        ]
+    "#]]
+    .assert_debug_eq(&shown);
+}

@@ -19,7 +19,9 @@ An overlay that reaches the nixpkgs of one NixOS configuration twice: listed twi
 `nixpkgs.overlays` (in one list or in two modules of the configuration), listed by you while a
 module already applies it (jetpack-nixos's NixOS module applies `overlays.default`, and with it
 `overlay.nix`, itself once `hardware.nvidia-jetpack.enable = true` is set), or given both to
-`import nixpkgs { overlays = ...; }` passed as `pkgs` and in `nixpkgs.overlays`. Of several
+`import nixpkgs { overlays = ...; }` passed as `pkgs` and in `nixpkgs.overlays`. Each place gets
+one finding: a second listing is reported as listed twice (with both places, and the module
+when one applies the overlay as well), the first listing as applied by the module. Of several
 `nixpkgs.overlays` definitions only those of the winning priority count: a `lib.mkForce` list
 replaces the others, a `lib.mkDefault` one gives way to them. Two entries are the same overlay
 when they name the same value once names are resolved: `jetpack.overlays.default` passed through
@@ -69,11 +71,22 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     // One finding per place and explanation, naming every configuration it holds in.
     let mut found: BTreeMap<(u32, u32, String), Finding> = BTreeMap::new();
     for graph in graphs {
-        for (here, other) in duplicate_overlays(graph) {
+        let pairs = duplicate_overlays(graph);
+        for &(here, other) in &pairs {
             if here.file != ctx.path {
                 continue;
             }
-            let what = explain(ctx.db, &base, &entry_text(ctx.text, here.range), here, other);
+            // A second listing of an overlay that a module applies as well.
+            let module = (!other.by_module)
+                .then(|| {
+                    pairs
+                        .iter()
+                        .find(|(first, m)| m.by_module && first.key == here.key)
+                })
+                .flatten()
+                .map(|&(_, m)| m);
+            let written = entry_text(ctx.text, here.range);
+            let what = explain(ctx.db, &base, &written, here, other, module);
             let entry = found
                 .entry((here.range.start().into(), here.range.end().into(), what))
                 .or_insert_with(|| (Vec::new(), removal(ctx, here, other)));
@@ -113,10 +126,21 @@ pub fn other_places(
     };
     let mut out: Vec<(String, TextRange, bool)> = Vec::new();
     for graph in graphs {
-        for (here, other) in duplicate_overlays(graph) {
-            let place = (other.file.clone(), other.range, other.by_module);
-            if &here.file == path && here.range == range && !out.contains(&place) {
-                out.push(place);
+        let pairs = duplicate_overlays(graph);
+        for &(here, other) in &pairs {
+            if &here.file != path || here.range != range {
+                continue;
+            }
+            // A second listing: the first, and the module that applies the overlay as well.
+            let module = pairs
+                .iter()
+                .filter(|(first, m)| !other.by_module && m.by_module && first.key == here.key)
+                .map(|&(_, m)| m);
+            for u in std::iter::once(other).chain(module) {
+                let place = (u.file.clone(), u.range, u.by_module);
+                if !out.contains(&place) {
+                    out.push(place);
+                }
             }
         }
     }
@@ -188,11 +212,21 @@ fn entry_text(text: &str, range: TextRange) -> String {
     }
 }
 
-fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &OverlayUse) -> String {
+/// The message for the use `here` of an overlay whose earlier use is `other`; `module` is where
+/// jetpack-nixos's module, which applies the overlay too, is included when `here` is a second
+/// listing of it.
+fn explain(
+    db: &dyn Db,
+    base: &str,
+    written: &str,
+    here: &OverlayUse,
+    other: &OverlayUse,
+    module: Option<&OverlayUse>,
+) -> String {
     let (a, b) = (position(db, &here.file, here.range), position(db, &other.file, other.range));
     // Two places on one line are told apart by their columns.
     let with_col = here.file == other.file && a.0 == b.0;
-    let at = |u: &OverlayUse, (line, col): (u32, u32)| {
+    let at = |u: &OverlayUse, (line, col): (u32, u32), with_col: bool| {
         let rel = paths::strip_dir(&u.file, base).filter(|r| !r.is_empty()).unwrap_or(&u.file);
         if with_col {
             format!("{rel}:{line}:{col}")
@@ -200,7 +234,7 @@ fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &Ov
             format!("{rel}:{line}")
         }
     };
-    let (here_at, other_at) = (at(here, a), at(other, b));
+    let (here_at, other_at) = (at(here, a, with_col), at(other, b, with_col));
     // A name bound to the overlay (`tools`) says what it is: `import ./overlays/tools.nix`.
     let inline = here.display.contains("(inline)")
         || here.display.contains('<')
@@ -210,7 +244,13 @@ fn explain(db: &dyn Db, base: &str, written: &str, here: &OverlayUse, other: &Ov
     } else {
         format!("`{written}` (`{}`)", here.display)
     };
-    if other.by_module {
+    if let Some(m) = module {
+        let module_at = at(m, position(db, &m.file, m.range), false);
+        format!(
+            "overlay {} is listed twice{{in}}: at {} and at {}, and jetpack-nixos's NixOS module applies it as well (included at {})",
+            written, here_at, other_at, module_at
+        )
+    } else if other.by_module {
         format!(
             "overlay {} reaches nixpkgs twice{{in}}: listed at {}, and applied by jetpack-nixos's NixOS module itself (included at {})",
             written, here_at, other_at

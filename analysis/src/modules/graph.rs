@@ -496,12 +496,15 @@ pub fn jetpack_module(term: &Term, jetpack: &BTreeSet<String>) -> Option<Vec<Ter
     }
 }
 
-/// Overlays that reach one configuration more than once: for each overlay listed by the user,
-/// the earlier use of the same overlay, when there is one (or, for an overlay that a module
-/// applies itself, the user's listing of it). jetpack-nixos's module applies its overlays only
-/// with `hardware.nvidia-jetpack.enable = true`: where that is not seen, they are left out.
+/// Overlays that reach one configuration more than once: each listing by the user after the
+/// first of the same overlay, paired with that first listing (the one to keep); and the first
+/// listing of an overlay that a module applies itself, paired with where that module is
+/// included. So a place gets one explanation: a second listing is a second listing whether or
+/// not a module applies the overlay too. jetpack-nixos's module applies its overlays only with
+/// `hardware.nvidia-jetpack.enable = true`: where that is not seen, they are left out.
 pub fn duplicate_overlays(graph: &ConfigGraph) -> Vec<(&OverlayUse, &OverlayUse)> {
-    let mut first: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
+    let mut listed: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
+    let mut applied: BTreeMap<&str, &OverlayUse> = BTreeMap::new();
     let mut out = Vec::new();
     // Of the `nixpkgs.overlays` definitions, only those of the lowest priority number count.
     let kept = graph.overlays.iter().filter_map(|u| u.priority).min();
@@ -511,15 +514,22 @@ pub fn duplicate_overlays(graph: &ConfigGraph) -> Vec<(&OverlayUse, &OverlayUse)
         .filter(|u| graph.jetpack_enabled || !u.by_module)
         .filter(|u| u.priority.is_none() || u.priority == kept)
     {
-        match first.get(u.key.as_str()) {
-            None => {
-                first.insert(&u.key, u);
+        let key = u.key.as_str();
+        if u.by_module {
+            if applied.contains_key(key) {
+                continue;
             }
-            Some(&earlier) => match (earlier.by_module, u.by_module) {
-                (_, false) => out.push((u, earlier)),
-                (false, true) => out.push((earlier, u)),
-                (true, true) => {}
-            },
+            applied.insert(key, u);
+            if let Some(&first) = listed.get(key) {
+                out.push((first, u));
+            }
+        } else if let Some(&first) = listed.get(key) {
+            out.push((u, first));
+        } else {
+            listed.insert(key, u);
+            if let Some(&module) = applied.get(key) {
+                out.push((u, module));
+            }
         }
     }
     out
