@@ -526,6 +526,8 @@ pub(crate) fn binding_of_value(value: &SyntaxNode) -> Option<(Vec<String>, Synta
 /// (`a.b.c = 1;` next to `a = { b = { d = 2; }; }`), read from the outermost one down. The
 /// binding whose key holds `cursor` is the one being edited and does not count; attrsets
 /// behind a call (`mkIf`, `mkMerge`) or in a list are other definitions and are not read.
+/// Unlike the rest of this module this reads siblings: a look at the first name of each binding
+/// of the attrsets on the way down.
 pub(crate) fn keys_set_below(set: &SyntaxNode, key: &[String], cursor: TextSize) -> Vec<String> {
     let mut root = set.clone();
     let mut target: Vec<String> = key.to_vec();
@@ -565,6 +567,15 @@ fn collect_keys_below(
                 let Some(attrpath) = apv.attrpath() else {
                     continue;
                 };
+                // Most bindings of a long module lead elsewhere: told by their first name
+                // without reading the whole key.
+                if let (Some(ast::Attr::Ident(first)), Some(want)) =
+                    (attrpath.attrs().next(), target.get(base.len()))
+                {
+                    if first.ident_token().is_some_and(|t| t.text() != want) {
+                        continue;
+                    }
+                }
                 if attrpath.syntax().text_range().contains_inclusive(cursor) {
                     continue;
                 }
