@@ -576,11 +576,16 @@ fn collect_keys_below(
                         continue;
                     }
                 }
-                if attrpath.syntax().text_range().contains_inclusive(cursor) {
-                    continue;
-                }
-                let Some(key) = binding_key(&child) else {
-                    continue;
+                let key = if attrpath.syntax().text_range().contains_inclusive(cursor) {
+                    match key_after_line_break(&attrpath, cursor) {
+                        Some(key) => key,
+                        None => continue,
+                    }
+                } else {
+                    match binding_key(&child) {
+                        Some(key) => key,
+                        None => continue,
+                    }
                 };
                 let full: Vec<String> = base.iter().chain(&key).cloned().collect();
                 if full.len() == target.len() + 1 && full.starts_with(target) {
@@ -602,4 +607,28 @@ fn collect_keys_below(
             _ => {}
         }
     }
+}
+
+/// The key of the next line's binding that a dangling dot at the cursor ran into (`a.b.|` above
+/// `a.b.c = 1;` reads as `a.b.a.b.c = 1;`): the segments after the first line break after the
+/// cursor. `None` when the key at the cursor does not go on past a line break (the binding
+/// being edited).
+fn key_after_line_break(attrpath: &ast::Attrpath, cursor: TextSize) -> Option<Vec<String>> {
+    let line_break = attrpath
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .find(|t| {
+            t.kind() == TOKEN_WHITESPACE
+                && t.text_range().start() >= cursor
+                && t.text().contains('\n')
+        })?
+        .text_range()
+        .end();
+    let key: Vec<String> = attrpath_segments(attrpath)?
+        .into_iter()
+        .filter(|(_, range)| range.start() >= line_break)
+        .map(|(name, _)| name)
+        .collect();
+    (!key.is_empty()).then_some(key)
 }

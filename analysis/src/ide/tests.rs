@@ -287,6 +287,17 @@ fn completion_leaves_out_options_already_set() {
         &["som", "majorVersion"],
         &["super"],
     );
+    // A dangling dot runs into the next line's binding: that binding still counts.
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack.$0\n  hardware.nvidia-jetpack.som = \"orin-nx\";\n}\n",
+        &["majorVersion", "carrierBoard"],
+        &["som"],
+    );
+    assert_offers(
+        "{\n  hardware.nvidia-jetpack = {\n    $0\n    som = \"orin-nx\";\n  };\n}\n",
+        &["majorVersion"],
+        &["som"],
+    );
     // `inherit` sets a key too.
     assert_offers(
         "{ som, ... }:\n{\n  hardware.nvidia-jetpack = { inherit som; $0 };\n}\n",
