@@ -111,8 +111,8 @@ struct Walker<'a> {
     conditional: bool,
 }
 
-/// Function names whose last argument is the module value itself.
-const TRANSPARENT_CALLS: &[&str] = &[
+/// Function names whose last argument is the module value itself (`lib.mkIf cond { ... }`).
+pub(crate) const TRANSPARENT_CALLS: &[&str] = &[
     "mkIf",
     "mkDefault",
     "mkForce",

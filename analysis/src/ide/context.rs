@@ -13,18 +13,6 @@ use crate::syntax::{applied_function, attrpath_segments, function_name};
 
 use SyntaxKind::*;
 
-/// Calls whose argument is still the module value (`lib.mkIf cond { ... }`).
-const TRANSPARENT_CALLS: &[&str] = &[
-    "mkIf",
-    "mkDefault",
-    "mkForce",
-    "mkOverride",
-    "mkBefore",
-    "mkAfter",
-    "mkOrder",
-    "mkMerge",
-];
-
 /// Bindings whose list holds modules.
 const MODULE_LISTS: &[&str] = &["imports", "modules"];
 
@@ -328,7 +316,7 @@ pub(crate) fn place_of(node: &SyntaxNode, file_path: &str) -> Option<Place> {
             }
             NODE_APPLY => {
                 let name = call_with_argument(&parent, &cur)?;
-                if TRANSPARENT_CALLS.contains(&name.as_str()) {
+                if crate::settings::TRANSPARENT_CALLS.contains(&name.as_str()) {
                     cur = parent;
                 } else if is_lambda(&cur)
                     && (name.starts_with("eachSystem") || name.starts_with("eachDefaultSystem"))
