@@ -436,7 +436,17 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     }
     change.option_sources = Some(sources);
     let mut host = AnalysisHost::default();
-    host.apply_change(change);
+    // The statted paths' disk state is built while the change is applied.
+    let ((), disk) = rayon::join(
+        || host.apply_change(change),
+        || {
+            load::disk_state(
+                statted
+                    .into_iter()
+                    .map(|(path, (exists, real))| (path, exists, real)),
+            )
+        },
+    );
     let targets = {
         let db = host.db();
         let files = db::Db::workspace(db).files(db);
@@ -454,11 +464,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         load_findings,
         unreadable,
         warnings,
-        disk: Some(load::disk_state(
-            statted
-                .into_iter()
-                .map(|(path, (exists, real))| (path, exists, real)),
-        )),
+        disk: Some(disk),
     })
 }
 
