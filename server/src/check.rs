@@ -325,29 +325,62 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         Refs,
     );
     let statted: DashMap<String, (bool, Option<String>)> = DashMap::new();
-    let read: Vec<Read> = to_read
-        .into_par_iter()
-        .map(|(path, is_target)| {
-            let (text, parsed) = load::read_and_parse(&path);
-            let refs = match (&text, &parsed) {
-                (Ok(text), Some(parsed)) if is_target => {
-                    let vfs = load::vfs_path(&path);
-                    let dir = path.parent().unwrap_or(Path::new("/"));
-                    let root = dir_roots.get(dir).cloned().flatten();
-                    let refs = path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
-                    for wanted in path_refs::paths_to_stat(&refs) {
-                        if !statted.contains_key(&wanted) {
-                            let found = load::stat_path(&wanted);
-                            statted.insert(wanted, found);
+    let jetpack_source = options
+        .jetpack_source
+        .as_ref()
+        .map(|p| load::vfs_path(&std::path::absolute(p).unwrap_or_else(|_| p.clone())));
+    let config_set = configs.config_set(|config: &mut Config| {
+        if options.select.is_some() {
+            config.select.clone_from(&options.select);
+        }
+        config.ignore.extend(options.ignore.iter().copied());
+        if let Some(source) = &jetpack_source {
+            config.jetpack_source = Some(source.clone());
+        }
+    });
+    // The git indexes and the flakes' option sources need none of the files: they are read
+    // alongside the parallel pass, not after it.
+    let side = || {
+        let (git, mut warnings) = load::load_git(&dirs);
+        let mut sources = BTreeMap::new();
+        for root in &flake_roots {
+            let explicit = config_set
+                .for_file(&load::vfs_path(&root.join("flake.nix")))
+                .jetpack_source
+                .clone();
+            if let Some(found) = jetpack_source::resolve(root, explicit.as_deref(), &mut warnings) {
+                sources.insert(load::vfs_path(root), Arc::new(found));
+            }
+        }
+        (git, warnings, sources)
+    };
+    let pass = || -> Vec<Read> {
+        to_read
+            .into_par_iter()
+            .map(|(path, is_target)| {
+                let (text, parsed) = load::read_and_parse(&path);
+                let refs = match (&text, &parsed) {
+                    (Ok(text), Some(parsed)) if is_target => {
+                        let vfs = load::vfs_path(&path);
+                        let dir = path.parent().unwrap_or(Path::new("/"));
+                        let root = dir_roots.get(dir).cloned().flatten();
+                        let refs =
+                            path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
+                        for wanted in path_refs::paths_to_stat(&refs) {
+                            if !statted.contains_key(&wanted) {
+                                let found = load::stat_path(&wanted);
+                                statted.insert(wanted, found);
+                            }
                         }
+                        Some((root, refs))
                     }
-                    Some((root, refs))
-                }
-                _ => None,
-            };
-            (path, is_target, text, parsed, refs)
-        })
-        .collect();
+                    _ => None,
+                };
+                (path, is_target, text, parsed, refs)
+            })
+            .collect()
+    };
+    let (read, (git, mut warnings, mut sources)) = rayon::join(pass, side);
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
@@ -381,32 +414,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             Err(_) => {}
         }
     }
-    let jetpack_source = options
-        .jetpack_source
-        .as_ref()
-        .map(|p| load::vfs_path(&std::path::absolute(p).unwrap_or_else(|_| p.clone())));
-    change.config = Some(configs.config_set(|config: &mut Config| {
-        if options.select.is_some() {
-            config.select.clone_from(&options.select);
-        }
-        config.ignore.extend(options.ignore.iter().copied());
-        if let Some(source) = &jetpack_source {
-            config.jetpack_source = Some(source.clone());
-        }
-    }));
-    let (git, mut warnings) = load::load_git(&dirs);
+    change.config = Some(config_set.clone());
     change.git = Some(git);
-    let config_set = change.config.clone().unwrap_or_default();
-    let mut sources = BTreeMap::new();
-    for root in &flake_roots {
-        let explicit = config_set
-            .for_file(&load::vfs_path(&root.join("flake.nix")))
-            .jetpack_source
-            .clone();
-        if let Some(found) = jetpack_source::resolve(root, explicit.as_deref(), &mut warnings) {
-            sources.insert(load::vfs_path(root), Arc::new(found));
-        }
-    }
     // Files in no flake use an explicit source only, keyed by its directory.
     for path in &target_paths {
         if !Path::new(path)
@@ -427,7 +436,17 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     }
     change.option_sources = Some(sources);
     let mut host = AnalysisHost::default();
-    host.apply_change(change);
+    // The statted paths' disk state is built while the change is applied.
+    let ((), disk) = rayon::join(
+        || host.apply_change(change),
+        || {
+            load::disk_state(
+                statted
+                    .into_iter()
+                    .map(|(path, (exists, real))| (path, exists, real)),
+            )
+        },
+    );
     let targets = {
         let db = host.db();
         let files = db::Db::workspace(db).files(db);
@@ -445,11 +464,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         load_findings,
         unreadable,
         warnings,
-        disk: Some(load::disk_state(
-            statted
-                .into_iter()
-                .map(|(path, (exists, real))| (path, exists, real)),
-        )),
+        disk: Some(disk),
     })
 }
 
