@@ -384,6 +384,20 @@ pub fn file_by_path(db: &dyn Db, path: &str) -> Option<SourceFile> {
     db.workspace().files(db).get(path).copied()
 }
 
+/// The line starts of a file's text, for messages and editors that name lines.
+#[salsa::tracked(returns(ref))]
+pub fn line_index(db: &dyn Db, file: SourceFile) -> crate::syntax::LineIndex {
+    crate::syntax::LineIndex::new(file.text(db))
+}
+
+/// The 1-based line and column (counted in characters) of an offset in a file of the
+/// workspace; `None` for a file the workspace does not hold.
+pub fn line_col_of(db: &dyn Db, path: &str, offset: rowan::TextSize) -> Option<(u32, u32)> {
+    let file = file_by_path(db, path)?;
+    let at = line_index(db, file).line_col(file.text(db), offset, crate::syntax::ColumnUnit::Char);
+    Some((at.line + 1, at.col + 1))
+}
+
 /// The parse of a Nix file: the one set with its text, or a full parse.
 ///
 /// `no_eq`: a changed text always gives a changed tree, and comparing two large trees (rowan

@@ -120,9 +120,6 @@ fn entry_of(dir: &Path) -> Option<PathBuf> {
 fn extract(dir: &Path, entry: &Path, kind: SourceKind, rev: Option<String>) -> SourceOptions {
     let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let entry = std::fs::canonicalize(entry).unwrap_or_else(|_| entry.to_path_buf());
-    // The texts read, for the declarations' line numbers (the analysis keeps no text of the
-    // source, and hover and `flakelint options` show `file:line`).
-    let mut texts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let tree = extract_tree(&vfs_path(&entry), &mut |path: &str| {
         // Only files of the source tree, and only ones of sensible size.
         let p = Path::new(path);
@@ -131,34 +128,8 @@ fn extract(dir: &Path, entry: &Path, kind: SourceKind, rev: Option<String>) -> S
         {
             return None;
         }
-        let text = std::fs::read_to_string(p).ok()?;
-        texts.insert(path.to_string(), text.clone());
-        Some(text)
+        std::fs::read_to_string(p).ok()
     });
-    let mut indexes: std::collections::HashMap<String, analysis::syntax::LineIndex> =
-        std::collections::HashMap::new();
-    let mut line_of = |file: &str, at: analysis::TextSize| -> Option<u32> {
-        let text = texts.get(file)?;
-        let index = indexes
-            .entry(file.to_string())
-            .or_insert_with(|| analysis::syntax::LineIndex::new(text));
-        Some(
-            index
-                .line_col(text, at, analysis::syntax::ColumnUnit::Char)
-                .line
-                + 1,
-        )
-    };
-    let lines = tree
-        .options
-        .iter()
-        .map(|d| line_of(&d.file, d.range.start()))
-        .collect();
-    let rename_lines = tree
-        .renames
-        .iter()
-        .map(|r| line_of(&r.file, r.range.start()))
-        .collect();
     SourceOptions {
         source: OptionSource {
             kind,
@@ -169,8 +140,8 @@ fn extract(dir: &Path, entry: &Path, kind: SourceKind, rev: Option<String>) -> S
         options: tree.options,
         renames: tree.renames,
         problems: tree.problems,
-        lines,
-        rename_lines,
+        lines: tree.lines,
+        rename_lines: tree.rename_lines,
     }
 }
 

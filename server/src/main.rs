@@ -243,7 +243,6 @@ fn run_inputs(args: InputsArgs) -> u8 {
 /// an unwritable output exits with 2.
 fn run_bundle_index(args: BundleIndexArgs) -> u8 {
     use analysis::options::{bundled, extract_tree};
-    use std::collections::HashMap;
 
     const ENTRY: &str = "modules/default.nix";
     let entry = args.dir.join(ENTRY);
@@ -253,16 +252,13 @@ fn run_bundle_index(args: BundleIndexArgs) -> u8 {
             entry.display()
         ));
     }
-    let mut texts: HashMap<String, String> = HashMap::new();
     let tree = extract_tree(ENTRY, &mut |path| {
-        let text = std::fs::read_to_string(args.dir.join(path)).ok()?;
-        texts.insert(path.to_string(), text.clone());
-        Some(text)
+        std::fs::read_to_string(args.dir.join(path)).ok()
     });
     for problem in &tree.problems {
         eprintln!("flakelint: warning: {problem}");
     }
-    let json = bundled::encode(&args.rev, &tree, |path| texts.get(path).cloned());
+    let json = bundled::encode(&args.rev, &tree);
     eprintln!(
         "flakelint: {} options, {} renames from {} files",
         tree.options.len(),

@@ -11,7 +11,6 @@ use std::io::Write;
 use std::path::Path;
 
 use analysis::db::{self, AnalysisHost, Change, Db};
-use analysis::syntax::{ColumnUnit, LineIndex};
 use analysis::TextRange;
 use serde_json::{json, Value};
 
@@ -136,15 +135,7 @@ fn written(db: &dyn Db, file: &str, range: TextRange) -> Option<String> {
 }
 
 fn line_of(db: &dyn Db, file: &str, range: TextRange) -> u32 {
-    db::file_by_path(db, file)
-        .map(|f| {
-            let text = f.text(db);
-            LineIndex::new(text)
-                .line_col(text, range.start(), ColumnUnit::Char)
-                .line
-                + 1
-        })
-        .unwrap_or(0)
+    db::line_col_of(db, file, range.start()).map_or(0, |(line, _)| line)
 }
 
 fn render_text(report: &Value, out: &mut dyn Write) -> std::io::Result<()> {

@@ -12,10 +12,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use analysis::options::index::{extends_jetpack, OptionIndex, SourceKind, SourceOptions};
-use analysis::options::{
-    bundled, bundled_source, extract_file, DefaultValue, LiteralValue, OptionType,
-};
+use analysis::options::index::{extends_jetpack, OptionIndex, SourceOptions};
+use analysis::options::{bundled_source, extract_file, DefaultValue, LiteralValue, OptionType};
 use analysis::syntax::{ColumnUnit, LineIndex};
 use serde_json::{json, Value};
 
@@ -99,7 +97,7 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             &decl.file,
             decl.range,
             &cwd,
-            &mut texts,
+            &texts,
         );
         let file = match (&source_root, from_source) {
             (Some(root), true) => analysis::paths::strip_dir(&file, root)
@@ -130,17 +128,12 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         if !name.starts_with(prefix) {
             continue;
         }
-        let line = match source.source.kind {
-            SourceKind::Bundled => bundled::bundled()
-                .rename_lines
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|l| l as usize),
-            _ => std::fs::read_to_string(&rename.file)
-                .ok()
-                .map(|t| line_of(&t, rename.range.start())),
-        };
+        let line = source
+            .rename_lines
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|l| l as usize);
         let file = source_root
             .as_deref()
             .and_then(|root| analysis::paths::strip_dir(&rename.file, root))
@@ -208,29 +201,16 @@ fn location(
     file: &str,
     range: analysis::TextRange,
     cwd: &Path,
-    texts: &mut BTreeMap<String, String>,
+    texts: &BTreeMap<String, String>,
 ) -> (String, Option<usize>) {
-    if from_source && source.source.kind == SourceKind::Bundled {
-        let line = bundled::bundled()
-            .lines
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|l| l as usize);
+    // The source's lines were recorded when it was extracted; the flake's own files were read
+    // to find their declarations.
+    if from_source {
+        let line = source.lines.get(i).copied().flatten().map(|l| l as usize);
         return (file.to_string(), line);
     }
-    if !texts.contains_key(file) {
-        if let Ok(text) = std::fs::read_to_string(file) {
-            texts.insert(file.to_string(), text);
-        }
-    }
     let line = texts.get(file).map(|t| line_of(t, range.start()));
-    let shown = if from_source {
-        file.to_string()
-    } else {
-        crate::check::display_path(file, cwd)
-    };
-    (shown, line)
+    (crate::check::display_path(file, cwd), line)
 }
 
 fn line_of(text: &str, offset: analysis::TextSize) -> usize {

@@ -7,7 +7,6 @@ use crate::db::{self, Db};
 use crate::options::index::{merged_type, OptionIndex};
 use crate::options::{OptionDecl, RenameDecl};
 use crate::settings::JETPACK_NAMESPACES;
-use crate::syntax::{ColumnUnit, LineIndex};
 use rowan::TextRange;
 
 /// One segment that may follow a path.
@@ -131,12 +130,8 @@ fn place_text(
     range: TextRange,
     known_line: Option<u32>,
 ) -> String {
-    let line = known_line.or_else(|| {
-        let source = db::file_by_path(db, file)?;
-        let text = source.text(db);
-        let lines = LineIndex::new(text);
-        Some(lines.line_col(text, range.start(), ColumnUnit::Char).line + 1)
-    });
+    let line =
+        known_line.or_else(|| db::line_col_of(db, file, range.start()).map(|(line, _)| line));
     let shown = index
         .source
         .path

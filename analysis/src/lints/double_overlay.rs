@@ -10,7 +10,6 @@ use crate::db::{self, Db};
 use crate::diagnostic::Fix;
 use crate::modules::graph::{duplicate_overlays, ConfigGraph, OverlayUse};
 use crate::paths;
-use crate::syntax::{ColumnUnit, LineIndex};
 
 pub(crate) const DOC: &str = r#"# double-overlay
 
@@ -265,11 +264,5 @@ fn explain(
 
 /// The 1-based line and column of a place in a file of the workspace.
 fn position(db: &dyn Db, file: &str, range: TextRange) -> (u32, u32) {
-    db::file_by_path(db, file)
-        .map(|f| {
-            let text = f.text(db);
-            let lc = LineIndex::new(text).line_col(text, range.start(), ColumnUnit::Char);
-            (lc.line + 1, lc.col + 1)
-        })
-        .unwrap_or((0, 0))
+    db::line_col_of(db, file, range.start()).unwrap_or((0, 0))
 }

@@ -65,7 +65,6 @@
 //! [`BundledIndex::rename_lines`] (parallel to `options` and `renames`). [`OptionDecl`] itself
 //! stays as the extractor makes it: only the bundled index has lines without texts.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -100,31 +99,15 @@ pub struct BundledIndex {
 }
 
 impl BundledIndex {
-    /// The index of a module tree: descriptions and examples dropped, lines computed from the
-    /// ranges with the file texts that `read` returns (for the file names the tree uses), sorted.
-    /// The tree's file names are kept as they are: name them relative to the jetpack-nixos root.
-    pub fn from_tree(
-        rev: &str,
-        tree: &ModuleTree,
-        read: impl Fn(&str) -> Option<String>,
-    ) -> BundledIndex {
-        let mut indexes: HashMap<String, Option<(String, LineIndex)>> = HashMap::new();
-        let mut line_of = |file: &str, range: TextRange| -> Option<u32> {
-            let entry = indexes.entry(file.to_string()).or_insert_with(|| {
-                read(file).map(|text| {
-                    let index = LineIndex::new(&text);
-                    (text, index)
-                })
-            });
-            let (text, index) = entry.as_ref()?;
-            Some(index.line_col(text, range.start(), ColumnUnit::Char).line + 1)
-        };
-
+    /// The index of a module tree: descriptions and examples dropped, the lines the extraction
+    /// recorded kept, sorted. The tree's file names are kept as they are: name them relative to
+    /// the jetpack-nixos root.
+    pub fn from_tree(rev: &str, tree: &ModuleTree) -> BundledIndex {
         let mut options: Vec<(OptionDecl, Option<u32>)> = tree
             .options
             .iter()
-            .map(|o| {
-                let line = line_of(&o.file, o.range);
+            .zip(tree.lines.iter().copied())
+            .map(|(o, line)| {
                 let decl = OptionDecl {
                     description: None,
                     example: None,
@@ -138,8 +121,8 @@ impl BundledIndex {
         let mut renames: Vec<(RenameDecl, Option<u32>)> = tree
             .renames
             .iter()
-            .map(|r| {
-                let line = line_of(&r.file, r.range);
+            .zip(tree.rename_lines.iter().copied())
+            .map(|(r, line)| {
                 let decl = RenameDecl {
                     range: TextRange::default(),
                     ..r.clone()
@@ -212,8 +195,8 @@ impl BundledIndex {
 
 /// The bundled index of a module tree as JSON: [`BundledIndex::from_tree`], then
 /// [`BundledIndex::to_json`]. Deterministic: the same tree gives the same text.
-pub fn encode(rev: &str, tree: &ModuleTree, read: impl Fn(&str) -> Option<String>) -> String {
-    BundledIndex::from_tree(rev, tree, read).to_json()
+pub fn encode(rev: &str, tree: &ModuleTree) -> String {
+    BundledIndex::from_tree(rev, tree).to_json()
 }
 
 /// Reads what [`encode`] writes. Errors say where: the JSON path of the value, and its line and

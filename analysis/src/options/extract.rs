@@ -87,18 +87,23 @@ pub fn extract_tree(entry: &str, read: &mut dyn FnMut(&str) -> Option<String>) -
                 pending.prefix.iter().cloned().chain(p).collect()
             }
         };
+        let index = LineIndex::new(&text);
+        let line_of = |range: TextRange| {
+            Some(index.line_col(&text, range.start(), ColumnUnit::Char).line + 1)
+        };
         for mut option in file.options {
             option.path = prefixed(option.path);
+            tree.lines.push(line_of(option.range));
             tree.options.push(option);
         }
         for mut rename in file.renames {
             rename.from = prefixed(rename.from);
             rename.to = prefixed(rename.to);
+            tree.rename_lines.push(line_of(rename.range));
             tree.renames.push(rename);
         }
         tree.problems.extend(file.problems);
         if !file.imports.is_empty() {
-            let index = LineIndex::new(&text);
             // Reversed, so that the first import is visited first.
             for import in file.imports.into_iter().rev() {
                 let line = index.line_col(&text, import.range.start(), ColumnUnit::Char);

@@ -349,4 +349,8 @@ pub struct ModuleTree {
     pub files: Vec<String>,
     /// Unreadable or broken files, imports that could not be followed, skipped declarations.
     pub problems: Vec<String>,
+    /// The 1-based line of each of `options` (same length, same order).
+    pub lines: Vec<Option<u32>>,
+    /// The 1-based line of each of `renames`.
+    pub rename_lines: Vec<Option<u32>>,
 }
