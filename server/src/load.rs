@@ -25,6 +25,27 @@ pub enum ReadIssue {
     NotText(String),
 }
 
+/// The `.nix` files and the `flake.lock` of the flake at `root` (the files `check` would walk),
+/// read into a change; what cannot be read is skipped with a warning for `warn`.
+pub fn flake_files(root: &Path, warn: &mut dyn FnMut(String)) -> analysis::db::Change {
+    let mut found = BTreeSet::new();
+    crate::check::walk(root, &mut found);
+    let mut change = analysis::db::Change::default();
+    let loaded = |p: &Path| {
+        p.extension().is_some_and(|e| e == "nix")
+            || p.file_name().is_some_and(|n| n == "flake.lock")
+    };
+    for path in found.iter().filter(|p| loaded(p)) {
+        match read_source(path) {
+            Ok(text) => change.set_file(vfs_path(path), text),
+            Err(ReadIssue::Unreadable(why) | ReadIssue::NotText(why)) => {
+                warn(format!("skipping {}: {why}", path.display()))
+            }
+        }
+    }
+    change
+}
+
 /// Reads a source file as UTF-8 text.
 pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     let meta = fs::metadata(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;

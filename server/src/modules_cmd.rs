@@ -6,11 +6,9 @@
 //! {"file", "line"} or null, "jetpack_enabled", "modules": ["flake.nix", "configuration.nix", ...], "overlays":
 //! [{"overlay", "file", "line", "by_module"}]}]}`; paths are relative to the flake's directory.
 
-use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
 
-use analysis::db::{self, AnalysisHost, Change, Db};
+use analysis::db::{self, AnalysisHost, Db};
 use analysis::TextRange;
 use serde_json::{json, Value};
 
@@ -34,21 +32,9 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             ))
         })?;
     let root = crate::inputs::flake_dir(args.flake.as_deref(), &cwd)?;
-    let mut found = BTreeSet::new();
-    crate::check::walk(&root, &mut found);
-    let mut change = Change::default();
-    for path in found.iter().filter(|p| is_loaded(p)) {
-        match load::read_source(path) {
-            Ok(text) => change.set_file(load::vfs_path(path), text),
-            Err(load::ReadIssue::Unreadable(why) | load::ReadIssue::NotText(why)) => {
-                let _ = writeln!(
-                    err,
-                    "flakelint: warning: skipping {}: {why}",
-                    path.display()
-                );
-            }
-        }
-    }
+    let change = load::flake_files(&root, &mut |warning| {
+        let _ = writeln!(err, "flakelint: warning: {warning}");
+    });
     let mut host = AnalysisHost::default();
     host.apply_change(change);
     let db = host.db();
@@ -112,12 +98,6 @@ pub fn run(args: &ModulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     };
     written.map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
     Ok(0)
-}
-
-/// `.nix` files and the lock (which says which input is jetpack-nixos).
-fn is_loaded(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "nix")
-        || path.file_name().is_some_and(|n| n == "flake.lock")
 }
 
 /// The text at a range, on one line and short.

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use analysis::options::index::{extends_jetpack, OptionIndex, SourceOptions};
-use analysis::options::{bundled_source, extract_file, DefaultValue, LiteralValue, OptionType};
-use analysis::syntax::{ColumnUnit, LineIndex};
+use analysis::db::{self, AnalysisHost, Db};
+use analysis::options::index::{OptionIndex, SourceOptions};
+use analysis::options::{bundled_source, DefaultValue, LiteralValue, OptionType};
 use serde_json::{json, Value};
 
 use crate::check::Fatal;
@@ -55,32 +55,21 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     for warning in &warnings {
         let _ = writeln!(err, "flakelint: warning: {warning}");
     }
-    // The flake's own modules that extend the jetpack namespaces.
-    let mut extra = Vec::new();
-    let mut texts: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(root) = &flake_root {
-        let mut files = std::collections::BTreeSet::new();
-        crate::check::walk(root, &mut files);
-        for path in files
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "nix"))
-        {
-            let Ok(text) = load::read_source(&path) else {
-                continue;
-            };
-            let vfs = load::vfs_path(&path);
-            let declared: Vec<_> = extract_file(&vfs, &text)
-                .options
-                .into_iter()
-                .filter(extends_jetpack)
-                .collect();
-            if !declared.is_empty() {
-                extra.extend(declared);
-                texts.insert(vfs, text);
-            }
-        }
-    }
-    let index = OptionIndex::new(&source, extra);
+    // The flake's index as the rules see it: the source plus what the flake's own modules
+    // declare under the jetpack namespaces.
+    let mut host = AnalysisHost::default();
+    let index = flake_root.as_ref().and_then(|root| {
+        let mut change = load::flake_files(root, &mut |warning| {
+            let _ = writeln!(err, "flakelint: warning: {warning}");
+        });
+        change.option_sources = Some(BTreeMap::from([(load::vfs_path(root), source.clone())]));
+        host.apply_change(change);
+        let db = host.db();
+        let flake_nix = db::file_by_path(db, &load::vfs_path(&root.join("flake.nix")))?;
+        Some(db::flake_option_index(db, flake_nix).clone())
+    });
+    let index = index.unwrap_or_else(|| std::sync::Arc::new(OptionIndex::new(&source, Vec::new())));
+    let db = host.db();
     let prefix = args.prefix.as_deref().unwrap_or("");
     let mut entries = Vec::new();
     let source_root = source.source.path.clone();
@@ -90,15 +79,7 @@ pub fn run(args: &OptionsArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             continue;
         }
         let from_source = i < index.from_source;
-        let (file, line) = location(
-            &source,
-            from_source,
-            i,
-            &decl.file,
-            decl.range,
-            &cwd,
-            &texts,
-        );
+        let (file, line) = location(&source, from_source, i, &decl.file, decl.range, &cwd, db);
         let file = match (&source_root, from_source) {
             (Some(root), true) => analysis::paths::strip_dir(&file, root)
                 .map(String::from)
@@ -201,7 +182,7 @@ fn location(
     file: &str,
     range: analysis::TextRange,
     cwd: &Path,
-    texts: &BTreeMap<String, String>,
+    db: &dyn Db,
 ) -> (String, Option<usize>) {
     // The source's lines were recorded when it was extracted; the flake's own files were read
     // to find their declarations.
@@ -209,15 +190,8 @@ fn location(
         let line = source.lines.get(i).copied().flatten().map(|l| l as usize);
         return (file.to_string(), line);
     }
-    let line = texts.get(file).map(|t| line_of(t, range.start()));
+    let line = db::line_col_of(db, file, range.start()).map(|(line, _)| line as usize);
     (crate::check::display_path(file, cwd), line)
-}
-
-fn line_of(text: &str, offset: analysis::TextSize) -> usize {
-    LineIndex::new(text)
-        .line_col(text, offset, ColumnUnit::Utf8)
-        .line as usize
-        + 1
 }
 
 fn literal_json(value: &LiteralValue) -> Value {
