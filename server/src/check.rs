@@ -340,18 +340,16 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     });
     // The git indexes and the flakes' option sources need none of the files: they are read
     // alongside the parallel pass, not after it.
+    // Targets in no flake use an explicit source only.
+    let flakeless_files: Vec<String> = targets
+        .iter()
+        .filter(|t| t.parent().is_some_and(|d| flakeless_dirs.contains(d)))
+        .map(|t| load::vfs_path(t))
+        .collect();
     let side = || {
         let (git, mut warnings) = load::load_git(&dirs);
-        let mut sources = BTreeMap::new();
-        for root in &flake_roots {
-            let explicit = config_set
-                .for_file(&load::vfs_path(&root.join("flake.nix")))
-                .jetpack_source
-                .clone();
-            if let Some(found) = jetpack_source::resolve(root, explicit.as_deref(), &mut warnings) {
-                sources.insert(load::vfs_path(root), Arc::new(found));
-            }
-        }
+        let sources =
+            jetpack_source::sources_for(&flake_roots, &flakeless_files, &config_set, &mut warnings);
         (git, warnings, sources)
     };
     let pass = || -> Vec<Read> {
@@ -380,7 +378,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             })
             .collect()
     };
-    let (read, (git, mut warnings, mut sources)) = rayon::join(pass, side);
+    let (read, (git, warnings, sources)) = rayon::join(pass, side);
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
@@ -416,24 +414,6 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     }
     change.config = Some(config_set.clone());
     change.git = Some(git);
-    // Files in no flake use an explicit source only, keyed by its directory.
-    for path in &target_paths {
-        if !Path::new(path)
-            .parent()
-            .is_some_and(|d| flakeless_dirs.contains(d))
-        {
-            continue;
-        }
-        if let Some(dir) = config_set.for_file(path).jetpack_source.clone() {
-            if let std::collections::btree_map::Entry::Vacant(slot) = sources.entry(dir.clone()) {
-                if let Some(found) =
-                    jetpack_source::resolve(Path::new(&dir), Some(&dir), &mut warnings)
-                {
-                    slot.insert(Arc::new(found));
-                }
-            }
-        }
-    }
     change.option_sources = Some(sources);
     let mut host = AnalysisHost::default();
     // The statted paths' disk state is built while the change is applied.

@@ -4,7 +4,12 @@
 //! `path` input's directory or as its `/nix/store/<hash>-source` when that exists here; else
 //! the bundled index. The module tree found is extracted statically.
 
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use analysis::config::ConfigSet;
 
 use analysis::lock::{attr_str, parse_lock, LockNode};
 use analysis::modules::is_jetpack_repo;
@@ -13,6 +18,38 @@ use analysis::options::index::{OptionSource, SourceKind, SourceOptions};
 use analysis::store_path::source_store_path;
 
 use crate::load::vfs_path;
+
+/// The option sources the analysis is given (`Workspace::option_sources`): for each flake in
+/// `flake_roots`, the one [`resolve`] finds (keyed by the flake's directory); and for files in
+/// no flake (`flakeless_files`), the explicit source their configuration names (keyed by that
+/// source's directory). Flakes and files without one get the bundled index.
+pub fn sources_for(
+    flake_roots: &BTreeSet<PathBuf>,
+    flakeless_files: &[String],
+    config: &ConfigSet,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, Arc<SourceOptions>> {
+    let mut sources = BTreeMap::new();
+    for root in flake_roots {
+        let explicit = config
+            .for_file(&vfs_path(&root.join("flake.nix")))
+            .jetpack_source
+            .clone();
+        if let Some(found) = resolve(root, explicit.as_deref(), warnings) {
+            sources.insert(vfs_path(root), Arc::new(found));
+        }
+    }
+    for file in flakeless_files {
+        if let Some(dir) = config.for_file(file).jetpack_source.clone() {
+            if let Entry::Vacant(slot) = sources.entry(dir.clone()) {
+                if let Some(found) = resolve(Path::new(&dir), Some(&dir), warnings) {
+                    slot.insert(Arc::new(found));
+                }
+            }
+        }
+    }
+    sources
+}
 
 /// Resolves and extracts the source for the flake in `flake_root`. `None` means the bundled
 /// index. Warnings (an explicit source that does not exist) are pushed for the user.

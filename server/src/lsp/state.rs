@@ -593,34 +593,13 @@ impl Owner {
         let git_dirs: BTreeSet<PathBuf> = roots.iter().chain(&loose).cloned().collect();
         let (git, warnings) = load::load_git(&git_dirs);
         problems.extend(warnings);
-        let mut sources = BTreeMap::new();
-        for root in &roots {
-            let explicit = config_set
-                .for_file(&load::vfs_path(&root.join("flake.nix")))
-                .jetpack_source
-                .clone();
-            if let Some(found) =
-                crate::jetpack_source::resolve(root, explicit.as_deref(), &mut problems)
-            {
-                sources.insert(load::vfs_path(root), Arc::new(found));
-            }
-        }
-        for dir in &loose {
-            let probe = load::vfs_path(&dir.join("x.nix"));
-            if let Some(source) = config_set.for_file(&probe).jetpack_source.clone() {
-                if let std::collections::btree_map::Entry::Vacant(slot) =
-                    sources.entry(source.clone())
-                {
-                    if let Some(found) = crate::jetpack_source::resolve(
-                        Path::new(&source),
-                        Some(&source),
-                        &mut problems,
-                    ) {
-                        slot.insert(Arc::new(found));
-                    }
-                }
-            }
-        }
+        // A file in a loose directory stands for the directory's configuration.
+        let flakeless: Vec<String> = loose
+            .iter()
+            .map(|dir| load::vfs_path(&dir.join("x.nix")))
+            .collect();
+        let sources =
+            crate::jetpack_source::sources_for(&roots, &flakeless, &config_set, &mut problems);
         self.pending.config = Some(config_set);
         self.pending.git = Some(git);
         self.pending.option_sources = Some(sources);
