@@ -39,7 +39,8 @@ pub struct SourceFile {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GivenPathRefs {
     pub flake_root: Option<String>,
-    pub refs: Vec<crate::path_refs::PathRef>,
+    /// Shared with [`path_refs`]'s answer, not copied into it.
+    pub refs: Arc<Vec<crate::path_refs::PathRef>>,
 }
 
 /// Everything the analysis knows about the world outside the file texts.
@@ -190,8 +191,13 @@ impl Change {
         flake_root: Option<String>,
         refs: Vec<crate::path_refs::PathRef>,
     ) {
-        self.path_refs
-            .insert(path.into(), GivenPathRefs { flake_root, refs });
+        self.path_refs.insert(
+            path.into(),
+            GivenPathRefs {
+                flake_root,
+                refs: Arc::new(refs),
+            },
+        );
     }
 
     /// Sets a file's text that results from applying `edits`, in order, to its current text.
@@ -363,21 +369,28 @@ impl FlakeContext {
 }
 
 pub fn flake_context(db: &dyn Db, path: &str) -> Option<FlakeContext> {
-    let files = db.workspace().files(db);
-    paths::ancestors(path).find_map(|dir| {
-        let join = |name: &str| {
-            if dir == "/" {
-                format!("/{name}")
-            } else {
-                format!("{dir}/{name}")
-            }
-        };
-        let flake_nix = *files.get(&join("flake.nix"))?;
-        Some(FlakeContext {
-            flake_nix,
-            lock: files.get(&join("flake.lock")).copied(),
+    let flakes = flake_dirs(db, db.workspace());
+    if flakes.is_empty() {
+        return None;
+    }
+    paths::ancestors(path).find_map(|dir| flakes.get(dir).copied())
+}
+
+/// The directories of the workspace that hold a `flake.nix`, with that flake's files: every
+/// rule asks for a file's flake, and a lookup per directory above it is cheaper than building
+/// the names of two files there.
+#[salsa::tracked(returns(ref))]
+pub fn flake_dirs(db: &dyn Db, ws: Workspace) -> BTreeMap<String, FlakeContext> {
+    let files = ws.files(db);
+    files
+        .iter()
+        .filter(|(path, _)| paths::file_name(path) == "flake.nix")
+        .map(|(path, &flake_nix)| {
+            let dir = paths::parent(path);
+            let lock = files.get(&paths::join(dir, "flake.lock")).copied();
+            (dir.to_string(), FlakeContext { flake_nix, lock })
         })
-    })
+        .collect()
 }
 
 pub fn file_by_path(db: &dyn Db, path: &str) -> Option<SourceFile> {
@@ -433,12 +446,21 @@ pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOption
     crate::options::extract_parsed(file.path(db), file.text(db), parse_file(db, file))
 }
 
-/// Whether a text names one of the jetpack namespaces' last segments at all: a cheap test
-/// before parsing a file for settings or declarations under them.
+/// Whether a text names one of the jetpack namespaces' last segments at all, as a whole word
+/// (an attribute name, plain or quoted; `nvpmodel2` is another name): a cheap test before a
+/// file's tree is walked for settings or declarations under them.
 pub fn mentions_jetpack_namespace(text: &str) -> bool {
-    crate::settings::JETPACK_NAMESPACES
-        .iter()
-        .any(|ns| ns.last().is_some_and(|last| text.contains(last)))
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
+    crate::settings::JETPACK_NAMESPACES.iter().any(|ns| {
+        ns.last().is_some_and(|last| {
+            text.match_indices(last).any(|(at, _)| {
+                let bytes = text.as_bytes();
+                let before = at.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(at + last.len()).copied();
+                !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
+            })
+        })
+    })
 }
 
 /// The option settings under the jetpack namespaces in one Nix file.
@@ -514,16 +536,21 @@ pub fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
 
 /// The static path references of a Nix file.
 #[salsa::tracked(returns(ref))]
-pub fn path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef> {
+pub fn path_refs(db: &dyn Db, file: SourceFile) -> Arc<Vec<crate::path_refs::PathRef>> {
     let path = file.path(db);
-    let flake_root = flake_context(db, path).map(|f| f.root(db).to_string());
+    let flake_root = flake_context(db, path).map(|f| f.root(db));
     if let Some(given) = file.given_path_refs(db) {
-        if given.flake_root == flake_root {
+        if given.flake_root.as_deref() == flake_root {
             return given.refs.clone();
         }
     }
     let parsed = parse_file(db, file);
-    crate::path_refs::path_refs(&parsed.root(), file.text(db), path, flake_root.as_deref())
+    Arc::new(crate::path_refs::path_refs(
+        &parsed.root(),
+        file.text(db),
+        path,
+        flake_root,
+    ))
 }
 
 /// The flake template directories one Nix file declares (`templates.default.path = ./dir`).
@@ -558,9 +585,9 @@ pub fn flake_template_dirs(db: &dyn Db, flake_nix: SourceFile) -> Vec<String> {
 /// Whether a file lies in a flake template of a flake around it: a skeleton that the user
 /// completes after `nix flake init`, so its references may name files that are not there yet.
 pub fn in_flake_template(db: &dyn Db, path: &str) -> bool {
-    let files = db.workspace().files(db);
+    let flakes = flake_dirs(db, db.workspace());
     paths::ancestors(path)
-        .filter_map(|dir| files.get(&paths::join(dir, "flake.nix")).copied())
+        .filter_map(|dir| flakes.get(dir).map(|flake| flake.flake_nix))
         .any(|flake_nix| {
             flake_template_dirs(db, flake_nix)
                 .iter()
@@ -826,6 +853,28 @@ mod tests {
     }
 
     #[test]
+    fn a_namespace_is_mentioned_as_a_whole_name_only() {
+        for text in [
+            "{ hardware.nvidia-jetpack.enable = true; }",
+            "{ services.nvpmodel.profileNumber = 0; }",
+            "{ services = { nvfancontrol = { enable = true; }; }; }",
+            r#"{ services."nvargus-daemon".enable = true; }"#,
+            r#"mkRenamedOptionModule [ "hardware" "nvidia-jetpack" "x" ] [ ]"#,
+            "nvpmodel",
+        ] {
+            assert!(mentions_jetpack_namespace(text), "{text}");
+        }
+        for text in [
+            "{ cfg = config.virtualisation.nvpmodel102; }",
+            "{ imports = [ ./nvpmodel-1.nix ]; }",
+            "{ my-nvidia-jetpack = 1; nvpmodel_x = 2; }",
+            "{ }",
+        ] {
+            assert!(!mentions_jetpack_namespace(text), "{text}");
+        }
+    }
+
+    #[test]
     fn editing_one_module_reruns_only_the_graph_queries_that_depend_on_it() {
         let (mut host, log) = counting_host();
         let paths = fleet(&mut host);
@@ -1046,7 +1095,7 @@ mod tests {
         let db = host.snapshot();
         let m = file_by_path(&db, "/f/m.nix").unwrap();
         assert!(path_refs_were_given(&db, m));
-        assert_eq!(*path_refs(&db, m), refs);
+        assert_eq!(**path_refs(&db, m), refs);
         // The given tree itself, not a new parse.
         let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
         let used: &rowan::GreenNodeData = &parse_file(&db, m).green;

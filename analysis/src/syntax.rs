@@ -225,6 +225,42 @@ pub(crate) fn may_be_deep(text: &str) -> bool {
     if text.len() > 64 * 1024 {
         return true;
     }
+    // Every file is asked, so two quick counts (which the compiler vectorises) first answer for
+    // most: the nesting cannot pass the limit with fewer opening brackets than that, and a
+    // stretch of more than MAX_DEPTH bytes without a separator covers a whole aligned block of
+    // RUN_BLOCK bytes without one.
+    const RUN_BLOCK: usize = 1024;
+    const _: () = assert!(2 * RUN_BLOCK <= MAX_DEPTH);
+    let bytes = text.as_bytes();
+    let opening = count_bytes(bytes, |b| (b | 0x20 == b'{') | (b == b'('));
+    let may_nest = opening > MAX_DEPTH / 4;
+    let may_chain = bytes.len() > MAX_DEPTH
+        && bytes.chunks_exact(RUN_BLOCK).any(|block| {
+            let separators = count_bytes(block, |b| {
+                (b | 0x20 == b'{')
+                    | (b | 0x20 == b'}')
+                    | (b | 1 == b')')
+                    | (b == b';')
+                    | (b == b',')
+            });
+            separators == 0
+        });
+    (may_nest || may_chain) && stretch_or_nesting_too_long(text)
+}
+
+/// How many bytes pass `test`, counted without a branch per byte (`{` and `[` differ in one
+/// bit, as do `}` and `]`, and `(` and `)`), so that the compiler vectorises the count.
+#[inline(always)]
+fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(test(b))) as usize)
+        .sum()
+}
+
+/// The exact scan behind [`may_be_deep`]: nesting deeper than a quarter of [`MAX_DEPTH`], or a
+/// stretch of more than [`MAX_DEPTH`] bytes without a separator.
+fn stretch_or_nesting_too_long(text: &str) -> bool {
     let (mut depth, mut run) = (0usize, 0usize);
     for b in text.bytes() {
         match b {
@@ -718,7 +754,35 @@ pub fn indentation_at(text: &str, offset: TextSize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy as _;
+
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        /// The quick counts in front of the guard's scan never let a text through that the
+        /// scan would stop: deep nesting among many siblings, long stretches at any offset.
+        #[test]
+        fn quick_guard_answers_as_the_full_scan(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("{".to_string()),
+                    proptest::strategy::Just("}".to_string()),
+                    proptest::strategy::Just("[ ]".to_string()),
+                    proptest::strategy::Just(";".to_string()),
+                    "[a-z ]{1,40}",
+                    (1usize..3500).prop_map(|n| "x".repeat(n)),
+                    (1usize..900).prop_map(|n| "(".repeat(n)),
+                    (1usize..900).prop_map(|n| ")".repeat(n)),
+                ],
+                0..40,
+            )
+        ) {
+            let text = pieces.concat();
+            let full = text.len() > 64 * 1024 || stretch_or_nesting_too_long(&text);
+            proptest::prop_assert_eq!(may_be_deep(&text), full);
+        }
+    }
 
     #[test]
     fn columns_count_in_each_unit() {

@@ -14,6 +14,7 @@ use analysis::syntax::{ColumnUnit, LineIndex, Parsed};
 use analysis::TextRange;
 use dashmap::DashMap;
 use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
 
 use crate::jetpack_source;
 use crate::load::{self, ConfigLoader, ReadIssue};
@@ -324,7 +325,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         Option<Parsed>,
         Refs,
     );
-    let statted: DashMap<String, (bool, Option<String>)> = DashMap::new();
+    let statted: DashMap<String, (bool, Option<String>), FxBuildHasher> = DashMap::default();
+    let statter = load::Statter::default();
     let jetpack_source = options
         .jetpack_source
         .as_ref()
@@ -366,7 +368,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                             path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
                         for wanted in path_refs::paths_to_stat(&refs) {
                             if !statted.contains_key(&wanted) {
-                                let found = load::stat_path(&wanted);
+                                let found = statter.stat(&wanted);
                                 statted.insert(wanted, found);
                             }
                         }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use analysis::config::{Config, ConfigSet};
 use analysis::db::DiskState;
 use analysis::git::GitState;
+use dashmap::DashMap;
 use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
 
 use crate::git_index;
 
@@ -46,9 +48,34 @@ pub fn flake_files(root: &Path, warn: &mut dyn FnMut(String)) -> analysis::db::C
     change
 }
 
+/// Opens a file to read it, with one path lookup: what it is (a directory, a FIFO) is asked of
+/// the open file. Opening does not wait for a writer, as a plain open of a FIFO would, and never
+/// makes a terminal the process's own.
+#[cfg(unix)]
+fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+/// Elsewhere, what the path is is asked first, so that a FIFO is never opened.
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    fs::File::open(path)
+}
+
 /// Reads a source file as UTF-8 text.
 pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
-    let meta = fs::metadata(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    use std::io::Read;
+    let file = open_for_reading(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
     if meta.is_dir() {
         return Err(ReadIssue::Unreadable("is a directory".into()));
     }
@@ -63,7 +90,18 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
             MAX_FILE_SIZE / (1024 * 1024)
         )));
     }
-    let bytes = fs::read(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    // The size is a hint: a file that grows while it is read is read to its end, up to the
+    // limit and one byte more, so growth past the limit is noticed.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadIssue::NotText(format!(
+            "file is over the {} MiB flakelint analyses; is it generated?",
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
     if bytes.contains(&0) {
         return Err(ReadIssue::NotText(
             "file contains NUL bytes: it looks binary, not like Nix source".into(),
@@ -220,26 +258,61 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
     let mut unique: Vec<String> = paths.into_iter().collect();
     unique.sort_unstable();
     unique.dedup();
+    let statter = Statter::default();
     let statted: Vec<(String, bool, Option<String>)> = unique
         .into_par_iter()
         .map(|path| {
-            let (exists, real) = stat_path(&path);
+            let (exists, real) = statter.stat(&path);
             (path, exists, real)
         })
         .collect();
     disk_state(statted)
 }
 
-/// Whether a path exists, and where it really is when that differs (a symlink on the way).
-pub fn stat_path(path: &str) -> (bool, Option<String>) {
-    // A dangling symlink still names something, and Nix reports it differently.
-    let exists = fs::symlink_metadata(path).is_ok();
-    let real = exists
-        .then(|| fs::canonicalize(path).ok())
-        .flatten()
-        .map(|real| vfs_path(&real))
-        .filter(|real| real != path);
-    (exists, real)
+/// Stats paths for [`DiskState`], resolving each directory on the way once: most referenced
+/// paths share a few directories, and resolving a path's symlinks looks at every component.
+/// One statter serves one load; what it resolved is not kept longer (directories change).
+#[derive(Default)]
+pub struct Statter {
+    /// Directory -> its real path, when it could be resolved.
+    dirs: DashMap<String, Option<String>, FxBuildHasher>,
+}
+
+impl Statter {
+    /// Whether a path exists, and where it really is when that differs (a symlink on the way).
+    pub fn stat(&self, path: &str) -> (bool, Option<String>) {
+        // A dangling symlink still names something, and Nix reports it differently.
+        let Ok(meta) = fs::symlink_metadata(path) else {
+            return (false, None);
+        };
+        let (dir, name) = (
+            analysis::paths::parent(path),
+            analysis::paths::file_name(path),
+        );
+        let plain = !meta.file_type().is_symlink()
+            && path.starts_with('/')
+            && !matches!(name, "" | "." | "..")
+            && path[1..].split('/').all(|s| !matches!(s, "" | "." | ".."));
+        let real = if plain {
+            // Not a symlink itself: it is where its directory really is.
+            self.real_dir(dir).map(|real| match real.as_str() {
+                "/" => format!("/{name}"),
+                real => format!("{real}/{name}"),
+            })
+        } else {
+            fs::canonicalize(path).ok().map(|real| vfs_path(&real))
+        };
+        (true, real.filter(|real| real != path))
+    }
+
+    fn real_dir(&self, dir: &str) -> Option<String> {
+        if let Some(known) = self.dirs.get(dir) {
+            return known.clone();
+        }
+        let real = fs::canonicalize(dir).ok().map(|real| vfs_path(&real));
+        self.dirs.insert(dir.to_string(), real.clone());
+        real
+    }
 }
 
 /// The disk state of statted paths (built from sorted entries: a bulk build, not one insertion
@@ -257,4 +330,77 @@ pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String
         .map(|(path, exists, _)| (path, exists))
         .collect();
     DiskState { exists, canonical }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    /// The statter's shortcut (a path that is not a symlink is where its directory really is)
+    /// gives what resolving every component gives.
+    #[test]
+    fn statter_resolves_like_canonicalize() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = fs::canonicalize(tmp.path()).unwrap();
+        fs::create_dir_all(base.join("real/sub")).unwrap();
+        fs::write(base.join("real/sub/a.nix"), "{ }").unwrap();
+        fs::write(base.join("real/b.nix"), "{ }").unwrap();
+        symlink("real", base.join("linked")).unwrap();
+        symlink("b.nix", base.join("real/to-b.nix")).unwrap();
+        symlink("nowhere.nix", base.join("real/dangling.nix")).unwrap();
+        let at = |rel: &str| vfs_path(&base.join(rel));
+        let statter = Statter::default();
+        // Twice each: the second answer comes from the directories already resolved.
+        for _ in 0..2 {
+            assert_eq!(statter.stat(&at("real/sub/a.nix")), (true, None));
+            assert_eq!(statter.stat(&at("real/sub")), (true, None));
+            assert_eq!(
+                statter.stat(&at("linked/sub/a.nix")),
+                (true, Some(at("real/sub/a.nix")))
+            );
+            assert_eq!(statter.stat(&at("linked")), (true, Some(at("real"))));
+            assert_eq!(
+                statter.stat(&at("linked/to-b.nix")),
+                (true, Some(at("real/b.nix")))
+            );
+            assert_eq!(statter.stat(&at("real/dangling.nix")), (true, None));
+            assert_eq!(statter.stat(&at("real/missing.nix")), (false, None));
+            assert_eq!(statter.stat("/"), (true, None));
+            // Not normalised: resolved the long way, `..` after the symlink included.
+            assert_eq!(
+                statter.stat(&format!("{}/linked/sub/../b.nix", at(""))),
+                (true, Some(at("real/b.nix")))
+            );
+        }
+    }
+
+    #[test]
+    fn read_source_refuses_what_is_not_a_file_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("pipe.nix");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        assert_eq!(
+            read_source(&fifo),
+            Err(ReadIssue::Unreadable("not a regular file".into()))
+        );
+        assert_eq!(
+            read_source(tmp.path()),
+            Err(ReadIssue::Unreadable("is a directory".into()))
+        );
+        fs::write(tmp.path().join("ok.nix"), "{ a = 1; }").unwrap();
+        assert_eq!(
+            read_source(&tmp.path().join("ok.nix")),
+            Ok("{ a = 1; }".to_string())
+        );
+        assert!(matches!(
+            read_source(&tmp.path().join("missing.nix")),
+            Err(ReadIssue::Unreadable(_))
+        ));
+    }
 }

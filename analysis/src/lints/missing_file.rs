@@ -46,7 +46,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     }
     let ws = ctx.db.workspace();
     let (disk, files) = (ws.disk(ctx.db), ws.files(ctx.db));
-    for r in refs {
+    for r in refs.iter() {
         if r.exempt() || disk.existence(&r.target) != Existence::Missing {
             continue;
         }

@@ -49,7 +49,7 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     if refs.is_empty() || db::in_flake_template(ctx.db, ctx.path) {
         return;
     }
-    for r in refs {
+    for r in refs.iter() {
         if r.exempt() || disk.existence(&r.target) != Existence::Exists {
             continue;
         }
