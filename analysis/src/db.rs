@@ -451,14 +451,20 @@ pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOption
 /// file's tree is walked for settings or declarations under them.
 pub fn mentions_jetpack_namespace(text: &str) -> bool {
     let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
-    crate::settings::JETPACK_NAMESPACES.iter().any(|ns| {
-        ns.last().is_some_and(|last| {
-            text.match_indices(last).any(|(at, _)| {
-                let bytes = text.as_bytes();
-                let before = at.checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(at + last.len()).copied();
-                !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
-            })
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            crate::settings::JETPACK_NAMESPACES
+                .iter()
+                .filter_map(|ns| ns.last())
+                .map(|last| memchr::memmem::Finder::new(last.as_bytes()))
+                .collect()
+        });
+    let bytes = text.as_bytes();
+    FINDERS.iter().any(|finder| {
+        finder.find_iter(bytes).any(|at| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + finder.needle().len()).copied();
+            !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
         })
     })
 }

@@ -169,22 +169,37 @@ impl Walker<'_> {
     /// The top level of a module: `config` holds the settings when `options` or `config` is
     /// present; otherwise every key but the module's own keywords is a setting.
     fn module_attrset(&mut self, set: &ast::AttrSet) {
-        let bindings: Vec<(Vec<(String, TextRange)>, ast::AttrpathValue)> = set
+        // Only each binding's first name is read for every binding; the whole key only where
+        // it can lead into a namespace (most bindings of most modules cannot).
+        let bindings: Vec<(String, ast::AttrpathValue)> = set
             .attrpath_values()
-            .filter_map(|apv| Some((attrpath_segments(&apv.attrpath()?)?, apv)))
+            .filter_map(|apv| Some((first_name(&apv)?, apv)))
             .collect();
         let explicit = bindings
             .iter()
-            .any(|(k, _)| k[0].0 == "config" || k[0].0 == "options");
-        for (key, apv) in bindings {
+            .any(|(first, _)| first == "config" || first == "options");
+        for (first, apv) in bindings {
             let Some(value) = apv.value() else { continue };
-            match key[0].0.as_str() {
-                "imports" if key.len() == 1 => self.imports(value),
-                "options" | "imports" | "_file" | "key" | "disabledModules" | "meta" | "_class" => {
+            let key = || apv.attrpath().as_ref().and_then(attrpath_segments);
+            match first.as_str() {
+                "imports" => {
+                    if key().is_some_and(|k| k.len() == 1) {
+                        self.imports(value)
+                    }
                 }
-                "config" if explicit => self.value(&[], &[], &key[1..], value),
+                "options" | "_file" | "key" | "disabledModules" | "meta" | "_class" => {}
+                "config" if explicit => {
+                    if let Some(key) = key() {
+                        self.value(&[], &[], &key[1..], value)
+                    }
+                }
                 _ if explicit => {}
-                _ => self.value(&[], &[], &key, value),
+                _ if !could_reach_namespace(std::slice::from_ref(&first)) => {}
+                _ => {
+                    if let Some(key) = key() {
+                        self.value(&[], &[], &key, value)
+                    }
+                }
             }
         }
     }
@@ -225,7 +240,18 @@ impl Walker<'_> {
         match &inner {
             ast::Expr::AttrSet(set) if set.rec_token().is_none() || in_namespace(&path) => {
                 let before = self.out.len();
+                let mut next = path.clone();
                 for apv in set.attrpath_values() {
+                    // The first name decides whether the binding can lead anywhere.
+                    let Some(first) = first_name(&apv) else {
+                        continue;
+                    };
+                    next.push(first);
+                    let reachable = could_reach_namespace(&next);
+                    next.pop();
+                    if !reachable {
+                        continue;
+                    }
                     let (Some(k), Some(v)) = (
                         apv.attrpath().as_ref().and_then(attrpath_segments),
                         apv.value(),
@@ -298,6 +324,11 @@ impl Walker<'_> {
             conditional: self.conditional,
         });
     }
+}
+
+/// The first name of a binding's key, when it is static.
+fn first_name(binding: &ast::AttrpathValue) -> Option<String> {
+    crate::syntax::attr_name(&binding.attrpath()?.attrs().next()?)
 }
 
 /// Whether a path is a prefix of a namespace or inside one.

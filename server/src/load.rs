@@ -90,18 +90,12 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
             MAX_FILE_SIZE / (1024 * 1024)
         )));
     }
-    // The size is a hint: a file that grows while it is read is read to its end, up to the
-    // limit and one byte more, so growth past the limit is noticed.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(MAX_FILE_SIZE + 1)
+    // The file as it was when asked: what is appended while it is read is not waited for (and
+    // no read is spent on finding the end).
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(meta.len())
         .read_to_end(&mut bytes)
         .map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ReadIssue::NotText(format!(
-            "file is over the {} MiB flakelint analyses; is it generated?",
-            MAX_FILE_SIZE / (1024 * 1024)
-        )));
-    }
     if bytes.contains(&0) {
         return Err(ReadIssue::NotText(
             "file contains NUL bytes: it looks binary, not like Nix source".into(),
@@ -276,19 +270,29 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
 pub struct Statter {
     /// Directory -> its real path, when it could be resolved.
     dirs: DashMap<String, Option<String>, FxBuildHasher>,
+    /// Paths found missing or not directories (nor symlinks): nothing is below them. Each
+    /// `import ./file.nix` also asks about `./file.nix/default.nix`, answered here.
+    no_children: DashMap<String, (), FxBuildHasher>,
 }
 
 impl Statter {
     /// Whether a path exists, and where it really is when that differs (a symlink on the way).
     pub fn stat(&self, path: &str) -> (bool, Option<String>) {
-        // A dangling symlink still names something, and Nix reports it differently.
-        let Ok(meta) = fs::symlink_metadata(path) else {
-            return (false, None);
-        };
         let (dir, name) = (
             analysis::paths::parent(path),
             analysis::paths::file_name(path),
         );
+        if self.no_children.contains_key(dir) {
+            return (false, None);
+        }
+        // A dangling symlink still names something, and Nix reports it differently.
+        let Ok(meta) = fs::symlink_metadata(path) else {
+            self.no_children.insert(path.to_string(), ());
+            return (false, None);
+        };
+        if !meta.is_dir() && !meta.file_type().is_symlink() {
+            self.no_children.insert(path.to_string(), ());
+        }
         let plain = !meta.file_type().is_symlink()
             && path.starts_with('/')
             && !matches!(name, "" | "." | "..")
@@ -367,6 +371,34 @@ mod tests {
             );
             assert_eq!(statter.stat(&at("real/dangling.nix")), (true, None));
             assert_eq!(statter.stat(&at("real/missing.nix")), (false, None));
+            // Below a file or a missing path: answered without asking the disk, as it would.
+            assert_eq!(statter.stat(&at("real/b.nix/default.nix")), (false, None));
+            assert_eq!(
+                statter.stat(&at("real/missing.nix/default.nix")),
+                (false, None)
+            );
+            assert_eq!(statter.stat(&at("linked/sub/default.nix")), (false, None));
+            fs::write(base.join("real/sub/default.nix"), "{ }").unwrap();
+            assert_eq!(statter.stat(&at("real/sub/default.nix")), (true, None));
+            assert_eq!(
+                statter.stat(&at("linked/sub/default.nix")),
+                (true, Some(at("real/sub/default.nix")))
+            );
+            fs::remove_file(base.join("real/sub/default.nix")).unwrap();
+            // Below a file or a missing path: answered without asking the disk, as it would.
+            assert_eq!(statter.stat(&at("real/b.nix/default.nix")), (false, None));
+            assert_eq!(
+                statter.stat(&at("real/missing.nix/default.nix")),
+                (false, None)
+            );
+            assert_eq!(statter.stat(&at("linked/sub/default.nix")), (false, None));
+            fs::write(base.join("real/sub/default.nix"), "{ }").unwrap();
+            assert_eq!(statter.stat(&at("real/sub/default.nix")), (true, None));
+            assert_eq!(
+                statter.stat(&at("linked/sub/default.nix")),
+                (true, Some(at("real/sub/default.nix")))
+            );
+            fs::remove_file(base.join("real/sub/default.nix")).unwrap();
             assert_eq!(statter.stat("/"), (true, None));
             // Not normalised: resolved the long way, `..` after the symlink included.
             assert_eq!(
