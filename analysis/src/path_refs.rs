@@ -74,7 +74,7 @@ pub fn path_refs(
         flake_root,
     };
     let mut refs = Vec::new();
-    for node in candidates(root) {
+    for node in candidates(root, text) {
         let found = match node.kind() {
             SyntaxKind::NODE_PATH_REL => ast::PathRel::cast(node.clone()).and_then(|path| {
                 let text = syntax::static_path(&ast::Expr::PathRel(path))?;
@@ -167,16 +167,43 @@ fn attr_names(binding: &ast::AttrpathValue) -> Vec<String> {
 /// The path literals of a file and the strings that start with an interpolation (the only
 /// ones that can be `"${self}/..."`), found by walking the green tree, which costs no
 /// allocation per node; red nodes are made for the few candidates only.
-fn candidates(root: &SyntaxNode) -> Vec<SyntaxNode> {
+///
+/// Both kinds hold a `/` (a path literal always does; such a string matters only when a `/`
+/// follows its interpolation), so the walk enters only the subtrees whose text holds one:
+/// most of a file is skipped.
+fn candidates(root: &SyntaxNode, text: &str) -> Vec<SyntaxNode> {
+    // The offsets of the slashes, when the text is the tree's (it always is; otherwise every
+    // subtree is entered).
+    let slashes: Option<Vec<u32>> = (TextSize::of(text) == root.green().text_len()).then(|| {
+        memchr::memchr_iter(b'/', text.as_bytes())
+            .map(|at| at as u32)
+            .collect()
+    });
+    candidates_around(root, slashes.as_deref())
+}
+
+/// [`candidates`], entering only subtrees that hold one of `slashes` (all when `None`).
+fn candidates_around(root: &SyntaxNode, slashes: Option<&[u32]>) -> Vec<SyntaxNode> {
     use rowan::NodeOrToken;
     let raw = |kind: SyntaxKind| rowan::SyntaxKind(kind as u16);
     let green = root.green();
+    let holds_slash = |start: TextSize, len: TextSize| {
+        slashes.is_none_or(|slashes| {
+            let (start, end) = (u32::from(start), u32::from(start + len));
+            let first = slashes.partition_point(|&at| at < start);
+            slashes.get(first).is_some_and(|&at| at < end)
+        })
+    };
     let mut ranges: Vec<(TextRange, SyntaxKind)> = Vec::new();
     let mut stack: Vec<(&rowan::GreenNodeData, TextSize)> = vec![(green, TextSize::from(0))];
     while let Some((node, start)) = stack.pop() {
         let mut offset = start;
         for child in node.children() {
             let len = child.text_len();
+            if !holds_slash(offset, len) {
+                offset += len;
+                continue;
+            }
             if let NodeOrToken::Node(child) = child {
                 if child.kind() == raw(SyntaxKind::NODE_PATH_REL) {
                     ranges.push((TextRange::at(offset, len), SyntaxKind::NODE_PATH_REL));
@@ -502,6 +529,61 @@ fn param_binds(param: &ast::Param, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Entering only the subtrees that hold a slash finds every candidate that could be a
+    /// reference, as entering all of them does: in
+    /// every Nix file of the repository's test data (fixtures of every rule, example flakes)
+    /// and in texts where slashes sit in comments, strings, divisions and interpolations.
+    #[test]
+    fn skipping_subtrees_without_a_slash_finds_every_candidate() {
+        let mut texts: Vec<String> = [
+            "{ a = ./x.nix; b = 1 / 2; c = \"${self}/y\"; d = \"${self}z\"; }",
+            "# ./not/a/path\n{ imports = [ ../up/mod.nix ./dir ]; u = https://x/y; }",
+            "{ a = ./p/${name}.nix; b = \"${x + \"/\"}\"; c = ~/home/f; d = /abs/f; }",
+            "let s = \"${inputs.self}/m.nix\"; in { imports = [ s (./a + \"/b\") ]; }",
+            "{ a = x/y; b = ''${self}/z''; }",
+            "{ }",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data");
+        let mut dirs = vec![data];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "nix" || e == "fixture")
+                {
+                    texts.extend(std::fs::read_to_string(&path).ok());
+                }
+            }
+        }
+        assert!(texts.len() > 50, "the test data was found");
+        let mut found = 0;
+        for text in &texts {
+            let root = syntax::parse(text).root();
+            let slashes: Vec<u32> = memchr::memchr_iter(b'/', text.as_bytes())
+                .map(|at| at as u32)
+                .collect();
+            let pruned = candidates_around(&root, Some(&slashes));
+            let (with_slash, without): (Vec<SyntaxNode>, Vec<SyntaxNode>) =
+                candidates_around(&root, None)
+                    .into_iter()
+                    .partition(|n| n.text().contains_char('/'));
+            assert_eq!(pruned, with_slash, "{text}");
+            // What is skipped could never have been a reference.
+            for node in without {
+                let string = ast::Str::cast(node).expect("every path literal holds a slash");
+                assert_eq!(self_relative(&string), None, "{text}");
+            }
+            found += pruned.len();
+        }
+        assert!(found > 50, "candidates were found: {found}");
+    }
 
     fn refs(text: &str) -> Vec<PathRef> {
         let parsed = syntax::parse(text);

@@ -169,7 +169,7 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
     } else {
         paths
     };
-    let mut targets = BTreeSet::new();
+    let mut targets = Vec::new();
     let mut walked = Vec::new();
     for path in paths {
         let absolute = cwd.join(path);
@@ -182,14 +182,18 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
         let absolute = std::fs::canonicalize(&absolute)
             .map_err(|e| Fatal(format!("{}: {}", path.display(), load::io_message(&e))))?;
         if meta.is_dir() {
-            walk_parallel(&absolute, &mut targets);
+            walk_into(&absolute, &mut targets);
             walked.push(absolute);
         } else if is_target(&absolute) {
-            targets.insert(absolute);
+            targets.push(absolute);
         }
     }
+    // Ordered by their bytes (comparing paths component by component costs more than the
+    // walk itself on a large tree); the report orders findings on its own.
+    targets.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    targets.dedup();
     Ok(Targets {
-        files: targets.into_iter().collect(),
+        files: targets,
         walked,
     })
 }
@@ -204,28 +208,21 @@ fn is_target(path: &Path) -> bool {
 /// Walks a directory honouring `.gitignore`, skipping `.git`, `node_modules`, `.direnv` and
 /// `result*` links, never following symlinks (so loops cannot trap it).
 pub fn walk(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
-    for entry in walker(dir).build().flatten() {
-        if let Some(target) = walked_target(&entry) {
-            targets.insert(target);
-        }
-    }
+    let mut found = Vec::new();
+    walk_into(dir, &mut found);
+    targets.extend(found);
 }
 
-/// [`walk`] on all cores (the directory reads and `.gitignore` matching of a large tree).
-pub fn walk_parallel(dir: &Path, targets: &mut BTreeSet<PathBuf>) {
-    let found = std::sync::Mutex::new(Vec::new());
-    walker(dir).build_parallel().run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            if let Some(target) = entry.ok().as_ref().and_then(walked_target) {
-                if let Ok(mut all) = found.lock() {
-                    all.push(target);
-                }
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    targets.extend(found.into_inner().unwrap_or_default());
+/// [`walk`], adding what it finds to a list, in the order found. One thread: on a tree of a
+/// few thousand files the parallel walker spends more starting and coordinating its threads
+/// than it saves.
+pub fn walk_into(dir: &Path, targets: &mut Vec<PathBuf>) {
+    targets.extend(
+        walker(dir)
+            .build()
+            .flatten()
+            .filter_map(|e| walked_target(&e)),
+    );
 }
 
 fn walker(dir: &Path) -> ignore::WalkBuilder {
@@ -267,7 +264,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     };
     // Each target plus the flake.nix / flake.lock of its flake, for context. The lookups
     // upwards (configuration, flake root) are made once per directory, not once per file.
-    let mut to_read: BTreeMap<PathBuf, bool> = targets.iter().map(|t| (t.clone(), true)).collect();
+    // (path, is a target): the targets, then their flakes' files that are not targets.
+    let mut to_read: Vec<(PathBuf, bool)> = targets.iter().map(|t| (t.clone(), true)).collect();
     let mut dirs = BTreeSet::new();
     let mut target_dirs = HashSet::new();
     // The flake root of each target's directory, as the analysis names it.
@@ -291,7 +289,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                 for name in ["flake.nix", "flake.lock"] {
                     let path = root.join(name);
                     if path.is_file() {
-                        to_read.entry(path).or_insert(false);
+                        to_read.push((path, false));
                     }
                 }
                 // The flake's other modules, as context: the options they declare under the
@@ -306,7 +304,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                         .into_iter()
                         .filter(|p| p.extension().is_some_and(|e| e == "nix"))
                     {
-                        to_read.entry(path).or_insert(false);
+                        to_read.push((path, false));
                     }
                 }
             }
@@ -314,6 +312,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         }
         dirs.insert(dir.to_path_buf());
     }
+    // Each path once, as a target if it is one (byte order, as the targets are in).
+    to_read.sort_unstable_by(|(a, a_target), (b, b_target)| {
+        (a.as_os_str(), !a_target).cmp(&(b.as_os_str(), !b_target))
+    });
+    to_read.dedup_by(|later, first| later.0 == first.0);
     // One pass on all cores: read and parse each file and, for the targets, find their path
     // references and stat what they name (each path once). Parsing is most of the work; the
     // analysis takes the parses and references with the texts.
@@ -326,7 +329,9 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         Refs,
     );
     let statted: DashMap<String, (bool, Option<String>), FxBuildHasher> = DashMap::default();
-    let statter = load::Statter::default();
+    // The targets are canonical paths of files found on disk: their references to each other
+    // need no syscall.
+    let statter = load::Statter::knowing_files(targets.iter().filter_map(|t| t.to_str()));
     let jetpack_source = options
         .jetpack_source
         .as_ref()

@@ -267,7 +267,10 @@ pub fn stat_paths(paths: impl IntoIterator<Item = String>) -> DiskState {
 /// paths share a few directories, and resolving a path's symlinks looks at every component.
 /// One statter serves one load; what it resolved is not kept longer (directories change).
 #[derive(Default)]
-pub struct Statter {
+pub struct Statter<'a> {
+    /// Regular files at their real paths, known to the caller (the files it just read): not
+    /// asked of the disk again.
+    files: rustc_hash::FxHashSet<&'a str>,
     /// Directory -> its real path, when it could be resolved.
     dirs: DashMap<String, Option<String>, FxBuildHasher>,
     /// Paths found missing or not directories (nor symlinks): nothing is below them. Each
@@ -275,14 +278,26 @@ pub struct Statter {
     no_children: DashMap<String, (), FxBuildHasher>,
 }
 
-impl Statter {
+impl<'a> Statter<'a> {
+    /// A statter told of regular files that are at their real paths (canonical paths of files
+    /// just read).
+    pub fn knowing_files(files: impl IntoIterator<Item = &'a str>) -> Statter<'a> {
+        Statter {
+            files: files.into_iter().collect(),
+            ..Statter::default()
+        }
+    }
+
     /// Whether a path exists, and where it really is when that differs (a symlink on the way).
     pub fn stat(&self, path: &str) -> (bool, Option<String>) {
+        if self.files.contains(path) {
+            return (true, None);
+        }
         let (dir, name) = (
             analysis::paths::parent(path),
             analysis::paths::file_name(path),
         );
-        if self.no_children.contains_key(dir) {
+        if self.files.contains(dir) || self.no_children.contains_key(dir) {
             return (false, None);
         }
         // A dangling symlink still names something, and Nix reports it differently.
@@ -406,6 +421,20 @@ mod tests {
                 (true, Some(at("real/b.nix")))
             );
         }
+    }
+
+    /// Files the caller knows are answered without the disk; what is below them is missing.
+    #[test]
+    fn statter_knows_the_files_it_is_told_of() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = vfs_path(&fs::canonicalize(tmp.path()).unwrap());
+        let told = format!("{base}/told.nix");
+        // Not on disk: the statter believes what it is told.
+        let statter = Statter::knowing_files([told.as_str()]);
+        assert_eq!(statter.stat(&told), (true, None));
+        assert_eq!(statter.stat(&format!("{told}/default.nix")), (false, None));
+        assert_eq!(statter.stat(&format!("{base}/other.nix")), (false, None));
+        assert_eq!(statter.stat(&base), (true, None));
     }
 
     #[test]
