@@ -450,6 +450,11 @@ pub fn file_options(db: &dyn Db, file: SourceFile) -> crate::options::FileOption
 /// (an attribute name, plain or quoted; `nvpmodel2` is another name): a cheap test before a
 /// file's tree is walked for settings or declarations under them.
 pub fn mentions_jetpack_namespace(text: &str) -> bool {
+    namespace_mentions(text).next().is_some()
+}
+
+/// The offsets where [`mentions_jetpack_namespace`] finds a namespace's last segment.
+fn namespace_mentions(text: &str) -> impl Iterator<Item = usize> + '_ {
     let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
     static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::LazyLock::new(|| {
@@ -460,8 +465,8 @@ pub fn mentions_jetpack_namespace(text: &str) -> bool {
                 .collect()
         });
     let bytes = text.as_bytes();
-    FINDERS.iter().any(|finder| {
-        finder.find_iter(bytes).any(|at| {
+    FINDERS.iter().flat_map(move |finder| {
+        finder.find_iter(bytes).filter(move |&at| {
             let before = at.checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(at + finder.needle().len()).copied();
             !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
@@ -469,13 +474,45 @@ pub fn mentions_jetpack_namespace(text: &str) -> bool {
     })
 }
 
+/// Whether the text at `offset` is part of an attribute path (`services.nvpmodel`,
+/// `"nvpmodel" = ...`, `${"nvpmodel"}`): where a setting names its option.
+fn in_attrpath(root: &rnix::SyntaxNode, offset: usize) -> bool {
+    let Ok(offset) = u32::try_from(offset) else {
+        return false;
+    };
+    root.token_at_offset(rowan::TextSize::from(offset))
+        .right_biased()
+        .is_some_and(|token| {
+            token
+                .parent_ancestors()
+                .take(4)
+                .any(|n| n.kind() == rnix::SyntaxKind::NODE_ATTRPATH)
+        })
+}
+
 /// The option settings under the jetpack namespaces in one Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn file_settings(db: &dyn Db, file: SourceFile) -> Vec<crate::settings::Setting> {
-    if !mentions_jetpack_namespace(file.text(db)) {
+    settings_in(file.text(db), || parse_file(db, file).root())
+}
+
+/// `settings::jetpack_settings` of a text, with `root` parsed only if the text names a
+/// namespace at all.
+fn settings_in(
+    text: &str,
+    root: impl FnOnce() -> rnix::SyntaxNode,
+) -> Vec<crate::settings::Setting> {
+    let mut mentions = namespace_mentions(text).peekable();
+    if mentions.peek().is_none() {
         return Vec::new();
     }
-    crate::settings::jetpack_settings(&parse_file(db, file).root())
+    let root = root();
+    // A setting names its namespace in an attribute path: a file that names it only elsewhere
+    // (a string in a list, a comment) sets nothing there, and its tree is not walked.
+    if !mentions.any(|at| in_attrpath(&root, at)) {
+        return Vec::new();
+    }
+    crate::settings::jetpack_settings(&root)
 }
 
 /// The option index of a flake: its jetpack-nixos source (or the bundled index) plus what the
@@ -856,6 +893,53 @@ mod tests {
     fn id_of(host: &AnalysisHost, path: &str) -> String {
         let db = host.snapshot();
         format!("{:?}", file_by_path(&db, path).unwrap().0)
+    }
+
+    /// The quick tests in front of the settings walk skip only files where the walk finds
+    /// nothing: every Nix file and fixture of the test data, and texts naming the namespaces
+    /// in every attribute form and outside attribute paths.
+    #[test]
+    fn file_settings_finds_what_the_walk_finds() {
+        let mut texts: Vec<String> = [
+            "{ hardware.nvidia-jetpack.enable = true; }",
+            "{ services = { nvpmodel = { profileNumber = 0; }; }; }",
+            r#"{ services."nvfancontrol".enable = true; x = [ "nvpmodel" ]; }"#,
+            r#"{ services.${"nvargus-daemon"}.enable = true; }"#,
+            r#"{ hardware = { "nvidia-jetpack" = { som = "orin-agx"; }; }; }"#,
+            "# hardware.nvidia-jetpack.enable = true;\n{ x = \"nvpmodel\"; }",
+            "{ config, ... }: { config = lib.mkIf true { services.nvpmodel.enable = true; }; }",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data");
+        let mut dirs = vec![data];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "nix" || e == "fixture")
+                {
+                    texts.extend(std::fs::read_to_string(&path).ok());
+                }
+            }
+        }
+        let mut found = 0;
+        for text in &texts {
+            let root = crate::syntax::parse(text).root();
+            let quick = settings_in(text, || root.clone());
+            assert_eq!(quick, crate::settings::jetpack_settings(&root), "{text}");
+            found += quick.len();
+        }
+        assert!(found > 20, "settings were found: {found}");
+        // Named only outside attribute paths: nothing is set, and the walk is skipped.
+        let text = "# hardware.nvidia-jetpack.enable\n{ x = [ \"nvpmodel\" ]; }";
+        let root = crate::syntax::parse(text).root();
+        assert!(settings_in(text, || root.clone()).is_empty());
+        assert!(mentions_jetpack_namespace(text));
     }
 
     #[test]

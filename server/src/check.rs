@@ -476,11 +476,17 @@ fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
         .flatten()
         .filter(|path| known.as_ref().is_none_or(|k| !k.exists.contains_key(path)))
         .collect();
-    let mut disk = load::stat_paths(wanted);
-    if let Some(known) = known {
-        disk.exists.extend(known.exists);
-        disk.canonical.extend(known.canonical);
-    }
+    // The few paths found here join the many the loader statted (not the other way round).
+    let disk = match known {
+        Some(mut known) if !wanted.is_empty() => {
+            let more = load::stat_paths(wanted);
+            known.exists.extend(more.exists);
+            known.canonical.extend(more.canonical);
+            known
+        }
+        Some(known) => known,
+        None => load::stat_paths(wanted),
+    };
     loaded.host.apply_change(Change {
         disk: Some(disk),
         ..Change::default()
