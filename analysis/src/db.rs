@@ -156,9 +156,9 @@ pub struct Change {
     pub edits: BTreeMap<String, Vec<TextEdit>>,
     /// For files in `files`: their parse, made by whoever set them (see
     /// [`Change::set_file_parsed`]).
-    pub parsed: BTreeMap<String, crate::syntax::Parsed>,
+    pub parsed: rustc_hash::FxHashMap<String, crate::syntax::Parsed>,
     /// For files in `files`: their path references, computed by whoever set them.
-    pub path_refs: BTreeMap<String, GivenPathRefs>,
+    pub path_refs: rustc_hash::FxHashMap<String, GivenPathRefs>,
 }
 
 pub use crate::reparse::TextEdit;
@@ -245,7 +245,10 @@ impl AnalysisHost {
     pub fn apply_change(&mut self, change: Change) {
         let db = &mut self.db;
         let ws = db.workspace();
+        // The workspace's files after the change: a copy of them made at the first removal or
+        // addition, or (when the workspace was empty) built at once from the files added.
         let mut files: Option<BTreeMap<String, SourceFile>> = None;
+        let mut added: Vec<(String, SourceFile)> = Vec::new();
         let mut parsed = change.parsed;
         let mut given_path_refs = change.path_refs;
         for (path, text) in change.files {
@@ -290,19 +293,35 @@ impl AnalysisHost {
                         .given_path_refs(given_refs)
                         .durability(durability)
                         .new(db);
-                    files
-                        .get_or_insert_with(|| (**ws.files(db)).clone())
-                        .insert(path, file);
+                    match &mut files {
+                        Some(files) => {
+                            files.insert(path, file);
+                        }
+                        None => added.push((path, file)),
+                    }
                 }
                 (Some(_), None) => {
-                    files
-                        .get_or_insert_with(|| (**ws.files(db)).clone())
-                        .remove(&path);
+                    let files = files.get_or_insert_with(|| {
+                        let mut files = (**ws.files(db)).clone();
+                        files.extend(added.drain(..));
+                        files
+                    });
+                    files.remove(&path);
                 }
                 (None, None) => {}
             }
         }
-        if let Some(files) = files {
+        if files.is_some() || !added.is_empty() {
+            let files = match files {
+                Some(files) => files,
+                // A first load: one bulk build (the loader's files come sorted already).
+                None if ws.files(db).is_empty() => added.into_iter().collect(),
+                None => {
+                    let mut files = (**ws.files(db)).clone();
+                    files.extend(added);
+                    files
+                }
+            };
             ws.set_files(db).to(Arc::new(files));
         }
         if let Some(git) = change.git {
@@ -474,22 +493,6 @@ fn namespace_mentions(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Whether the text at `offset` is part of an attribute path (`services.nvpmodel`,
-/// `"nvpmodel" = ...`, `${"nvpmodel"}`): where a setting names its option.
-fn in_attrpath(root: &rnix::SyntaxNode, offset: usize) -> bool {
-    let Ok(offset) = u32::try_from(offset) else {
-        return false;
-    };
-    root.token_at_offset(rowan::TextSize::from(offset))
-        .right_biased()
-        .is_some_and(|token| {
-            token
-                .parent_ancestors()
-                .take(4)
-                .any(|n| n.kind() == rnix::SyntaxKind::NODE_ATTRPATH)
-        })
-}
-
 /// The option settings under the jetpack namespaces in one Nix file.
 #[salsa::tracked(returns(ref))]
 pub fn file_settings(db: &dyn Db, file: SourceFile) -> Vec<crate::settings::Setting> {
@@ -507,9 +510,12 @@ fn settings_in(
         return Vec::new();
     }
     let root = root();
-    // A setting names its namespace in an attribute path: a file that names it only elsewhere
-    // (a string in a list, a comment) sets nothing there, and its tree is not walked.
-    if !mentions.any(|at| in_attrpath(&root, at)) {
+    // A setting names its namespace in an attribute path (`services.nvpmodel`,
+    // `"nvpmodel" = ...`, `${"nvpmodel"}`): a file that names it only elsewhere (a string in a
+    // list, a comment) sets nothing there, and its tree is not walked.
+    let mut offsets: Vec<u32> = mentions.filter_map(|at| u32::try_from(at).ok()).collect();
+    offsets.sort_unstable();
+    if !crate::syntax::offset_inside(&root, &offsets, rnix::SyntaxKind::NODE_ATTRPATH) {
         return Vec::new();
     }
     crate::settings::jetpack_settings(&root)

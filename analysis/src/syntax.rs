@@ -69,12 +69,23 @@ pub fn parse(text: &str) -> Parsed {
         Ok(estimate) => estimate,
         Err(offset) => return unparsed(tokens, offset),
     };
+    // A file the estimate finds shallow parses here: every thread that analyses has a stack
+    // of 16 MiB, far more than a few hundred levels take.
+    if estimate <= INLINE_ESTIMATE {
+        let mut parsed = parse_unguarded(text);
+        if tree_depth(&parsed.green) > MAX_DEPTH {
+            return unparsed(tokens, TextSize::from(0));
+        }
+        parsed.guard.long_run = long_run;
+        parsed.guard.depth_estimate = Some(estimate);
+        return parsed;
+    }
     let owned = text.to_string();
     let guarded = std::thread::Builder::new()
         .stack_size(GUARD_STACK)
         .spawn(move || {
             let parsed = parse_unguarded(&owned);
-            if tree_depth(&parsed.root()) > MAX_DEPTH {
+            if tree_depth(&parsed.green) > MAX_DEPTH {
                 None
             } else {
                 Some(parsed)
@@ -186,6 +197,9 @@ fn unparsed_text(text: &str, offset: TextSize, message: String) -> Parsed {
     }
 }
 
+/// Below this depth estimate a suspicious file is parsed on the calling thread (see [`parse`]).
+const INLINE_ESTIMATE: u32 = 256;
+
 /// The stack of the thread that parses suspicious files: reserved, not committed, memory.
 const GUARD_STACK: usize = 512 * 1024 * 1024;
 
@@ -204,17 +218,42 @@ fn parse_unguarded(text: &str) -> Parsed {
     }
 }
 
-/// The depth of a tree, walked without recursion.
-fn tree_depth(root: &SyntaxNode) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for event in root.preorder() {
-        match event {
-            rowan::WalkEvent::Enter(_) => {
-                depth += 1;
-                max = max.max(depth);
+/// Whether one of `offsets` (sorted) lies inside a node of `kind`. The walk goes over the green
+/// tree (no allocation per node) and enters only the subtrees that hold one of the offsets.
+pub fn offset_inside(root: &SyntaxNode, offsets: &[u32], kind: SyntaxKind) -> bool {
+    let raw = rowan::SyntaxKind(kind as u16);
+    let green = root.green();
+    let mut stack: Vec<(&rowan::GreenNodeData, u32)> = vec![(&green, 0)];
+    while let Some((node, start)) = stack.pop() {
+        let mut offset = start;
+        for child in node.children() {
+            let end = offset + u32::from(child.text_len());
+            let first = offsets.partition_point(|&at| at < offset);
+            if offsets.get(first).is_some_and(|&at| at < end) {
+                if let rowan::NodeOrToken::Node(node) = child {
+                    if node.kind() == raw {
+                        return true;
+                    }
+                    stack.push((node, offset));
+                }
             }
-            rowan::WalkEvent::Leave(_) => depth -= 1,
+            offset = end;
         }
+    }
+    false
+}
+
+/// The depth of a tree in nodes, walked over the green tree without recursion.
+fn tree_depth(root: &GreenNode) -> usize {
+    let mut max = 0;
+    let mut stack: Vec<(&rowan::GreenNodeData, usize)> = vec![(root, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        max = max.max(depth);
+        stack.extend(
+            node.children()
+                .filter_map(|c| c.into_node())
+                .map(|n| (n, depth + 1)),
+        );
     }
     max
 }

@@ -273,11 +273,14 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut flake_roots: BTreeSet<PathBuf> = BTreeSet::new();
     // Directories of targets that are in no flake (their files may use an explicit source).
     let mut flakeless_dirs: HashSet<&Path> = HashSet::new();
+    let mut last_dir = None;
     for target in targets {
         let dir = target.parent().unwrap_or(Path::new("/"));
-        if !target_dirs.insert(dir) {
+        // Sorted targets come mostly directory by directory: the set is asked only on a change.
+        if last_dir == Some(dir.as_os_str()) || !target_dirs.insert(dir) {
             continue;
         }
+        last_dir = Some(dir.as_os_str());
         configs.discover(dir).map_err(|e| Fatal(e.0))?;
         let root = load::flake_root_of(target);
         dir_roots.insert(dir, root.as_deref().map(load::vfs_path));
@@ -316,13 +319,14 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     to_read.sort_unstable_by(|(a, a_target), (b, b_target)| {
         (a.as_os_str(), !a_target).cmp(&(b.as_os_str(), !b_target))
     });
-    to_read.dedup_by(|later, first| later.0 == first.0);
+    to_read.dedup_by(|later, first| later.0.as_os_str() == first.0.as_os_str());
     // One pass on all cores: read and parse each file and, for the targets, find their path
     // references and stat what they name (each path once). Parsing is most of the work; the
     // analysis takes the parses and references with the texts.
     type Refs = Option<(Option<String>, Vec<PathRef>)>;
     type Read = (
         PathBuf,
+        String,
         bool,
         Result<String, ReadIssue>,
         Option<Parsed>,
@@ -348,11 +352,15 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     // The git indexes and the flakes' option sources need none of the files: they are read
     // alongside the parallel pass, not after it.
     // Targets in no flake use an explicit source only.
-    let flakeless_files: Vec<String> = targets
-        .iter()
-        .filter(|t| t.parent().is_some_and(|d| flakeless_dirs.contains(d)))
-        .map(|t| load::vfs_path(t))
-        .collect();
+    let flakeless_files: Vec<String> = if flakeless_dirs.is_empty() {
+        Vec::new()
+    } else {
+        targets
+            .iter()
+            .filter(|t| t.parent().is_some_and(|d| flakeless_dirs.contains(d)))
+            .map(|t| load::vfs_path(t))
+            .collect()
+    };
     let side = || {
         let (git, mut warnings) = load::load_git(&dirs);
         let sources =
@@ -364,9 +372,9 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             .into_par_iter()
             .map(|(path, is_target)| {
                 let (text, parsed) = load::read_and_parse(&path);
+                let vfs = load::vfs_path(&path);
                 let refs = match (&text, &parsed) {
                     (Ok(text), Some(parsed)) if is_target => {
-                        let vfs = load::vfs_path(&path);
                         let dir = path.parent().unwrap_or(Path::new("/"));
                         let root = dir_roots.get(dir).cloned().flatten();
                         let refs =
@@ -381,7 +389,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                     }
                     _ => None,
                 };
-                (path, is_target, text, parsed, refs)
+                (path, vfs, is_target, text, parsed, refs)
             })
             .collect()
     };
@@ -390,8 +398,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
     let mut target_paths = Vec::new();
-    for (path, is_target, text, parsed, refs) in read {
-        let vfs = load::vfs_path(&path);
+    for (path, vfs, is_target, text, parsed, refs) in read {
         match text {
             Ok(text) => {
                 if let Some((root, refs)) = refs {

@@ -41,14 +41,16 @@ file that is absent on some machines belongs behind a guard:
 
 pub(crate) fn check(ctx: &mut LintCtx) {
     let refs = db::path_refs(ctx.db, ctx.file);
-    if refs.is_empty() || db::in_flake_template(ctx.db, ctx.path) {
-        return;
-    }
     let ws = ctx.db.workspace();
     let (disk, files) = (ws.disk(ctx.db), ws.files(ctx.db));
+    // Asked only when something is missing (seldom).
+    let mut in_template = None;
     for r in refs.iter() {
         if r.exempt() || disk.existence(&r.target) != Existence::Missing {
             continue;
+        }
+        if *in_template.get_or_insert_with(|| db::in_flake_template(ctx.db, ctx.path)) {
+            return;
         }
         if paths::file_name(&r.target) == "flake.lock" {
             let flake_nix = paths::join(paths::parent(&r.target), "flake.nix");

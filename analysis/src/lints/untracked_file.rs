@@ -46,9 +46,8 @@ pub(crate) fn check(ctx: &mut LintCtx) {
     // A flake outside any repository sees every file.
     let Some(repo) = git.repo_of(&flake_root) else { return };
     let refs = db::path_refs(ctx.db, ctx.file);
-    if refs.is_empty() || db::in_flake_template(ctx.db, ctx.path) {
-        return;
-    }
+    // Asked only when something is untracked (seldom).
+    let mut in_template = None;
     for r in refs.iter() {
         if r.exempt() || disk.existence(&r.target) != Existence::Exists {
             continue;
@@ -67,6 +66,9 @@ pub(crate) fn check(ctx: &mut LintCtx) {
         let real = disk.real_path(&checked);
         if git.tracking(&checked) != Tracking::Untracked || (real != checked && git.tracking(real) != Tracking::Untracked) {
             continue;
+        }
+        if *in_template.get_or_insert_with(|| db::in_flake_template(ctx.db, ctx.path)) {
+            return;
         }
         let rel_checked = paths::strip_dir(&checked, &repo.workdir).unwrap_or(rel);
         let message = format!(
