@@ -223,7 +223,7 @@ fn parse_unguarded(text: &str) -> Parsed {
 pub fn offset_inside(root: &SyntaxNode, offsets: &[u32], kind: SyntaxKind) -> bool {
     let raw = rowan::SyntaxKind(kind as u16);
     let green = root.green();
-    let mut stack: Vec<(&rowan::GreenNodeData, u32)> = vec![(&green, 0)];
+    let mut stack: Vec<(&rowan::GreenNodeData, u32)> = vec![(green, 0)];
     while let Some((node, start)) = stack.pop() {
         let mut offset = start;
         for child in node.children() {
