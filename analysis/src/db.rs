@@ -159,6 +159,19 @@ pub struct Change {
     pub parsed: rustc_hash::FxHashMap<String, crate::syntax::Parsed>,
     /// For files in `files`: their path references, computed by whoever set them.
     pub path_refs: rustc_hash::FxHashMap<String, GivenPathRefs>,
+    /// Files read by a loader, each with what it computed for it: set like `files` (after
+    /// them), with no lookup by path; `AnalysisHost::apply_change` hands back their handles.
+    pub loaded: Vec<LoadedFile>,
+}
+
+/// A file as a loader read it: its text, and the parse and path references it made (see
+/// [`Change::set_file_parsed`] and [`Change::give_path_refs`]).
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub path: String,
+    pub text: String,
+    pub parsed: Option<crate::syntax::Parsed>,
+    pub path_refs: Option<GivenPathRefs>,
 }
 
 pub use crate::reparse::TextEdit;
@@ -242,7 +255,8 @@ impl AnalysisHost {
         &self.db
     }
 
-    pub fn apply_change(&mut self, change: Change) {
+    /// Applies a change; returns the handles of the files of `change.loaded`, in order.
+    pub fn apply_change(&mut self, change: Change) -> Vec<SourceFile> {
         let db = &mut self.db;
         let ws = db.workspace();
         // The workspace's files after the change: a copy of them made at the first removal or
@@ -251,17 +265,26 @@ impl AnalysisHost {
         let mut added: Vec<(String, SourceFile)> = Vec::new();
         let mut parsed = change.parsed;
         let mut given_path_refs = change.path_refs;
-        for (path, text) in change.files {
+        let mut handles = Vec::with_capacity(change.loaded.len());
+        let plain = change.files.into_iter().map(|(path, text)| {
+            let refs = given_path_refs.remove(&path);
+            let parse = parsed.remove(&path);
+            (path, text, parse, refs, false)
+        });
+        let loaded = change
+            .loaded
+            .into_iter()
+            .map(|f| (f.path, Some(f.text), f.parsed, f.path_refs, true));
+        for (path, text, given_parse, given_refs, is_loaded) in plain.chain(loaded) {
             let existing = ws.files(db).get(&path).copied();
-            let given_refs = given_path_refs.remove(&path).map(Arc::new);
-            let given = parsed
-                .remove(&path)
+            let given_refs = given_refs.map(Arc::new);
+            let given = given_parse
                 .filter(|p| {
                     text.as_ref()
                         .is_some_and(|t| p.green.text_len() == rowan::TextSize::of(t.as_str()))
                 })
                 .map(Arc::new);
-            match (existing, text) {
+            let handle = match (existing, text) {
                 (Some(file), Some(text)) => {
                     if file.text(db) != &text {
                         let new_parse = match given {
@@ -285,6 +308,7 @@ impl AnalysisHost {
                                 .to(given_refs);
                         }
                     }
+                    Some(file)
                 }
                 (None, Some(text)) => {
                     let durability = file_durability(&path);
@@ -299,6 +323,7 @@ impl AnalysisHost {
                         }
                         None => added.push((path, file)),
                     }
+                    Some(file)
                 }
                 (Some(_), None) => {
                     let files = files.get_or_insert_with(|| {
@@ -307,8 +332,12 @@ impl AnalysisHost {
                         files
                     });
                     files.remove(&path);
+                    None
                 }
-                (None, None) => {}
+                (None, None) => None,
+            };
+            if is_loaded {
+                handles.extend(handle);
             }
         }
         if files.is_some() || !added.is_empty() {
@@ -352,6 +381,7 @@ impl AnalysisHost {
                     .to(Arc::new(config));
             }
         }
+        handles
     }
 }
 
@@ -1171,6 +1201,50 @@ mod tests {
         let file = file_by_path(&db, "/f/configuration.nix").unwrap();
         assert!(file.parsed(&db).is_none());
         assert!(parse_file(&db, file).errors.is_empty());
+    }
+
+    /// Loaded files are set with what the loader made for them, and their handles come back in
+    /// order; a file already there with the same text keeps its handle.
+    #[test]
+    fn loaded_files_are_set_with_their_parses_and_handed_back_in_order() {
+        let text = "{ imports = [ ./a.nix ]; }";
+        let parsed = crate::syntax::parse(text);
+        let refs = crate::path_refs::path_refs(&parsed.root(), text, "/f/m.nix", Some("/f"));
+        let loaded = |path: &str, text: &str, parsed: Option<crate::syntax::Parsed>| LoadedFile {
+            path: path.to_string(),
+            text: text.to_string(),
+            parsed,
+            path_refs: None,
+        };
+        let mut host = AnalysisHost::default();
+        let mut change = Change::default();
+        change.set_file("/f/flake.nix", "{ outputs = _: { }; }");
+        change.loaded = vec![
+            LoadedFile {
+                path_refs: Some(GivenPathRefs {
+                    flake_root: Some("/f".into()),
+                    refs: Arc::new(refs.clone()),
+                }),
+                ..loaded("/f/m.nix", text, Some(parsed.clone()))
+            },
+            loaded("/f/flake.lock", "{}", None),
+            loaded("/f/b.nix", "{ }", None),
+        ];
+        let handles = host.apply_change(change);
+        let db = host.snapshot();
+        let paths: Vec<&str> = handles.iter().map(|f| f.path(&db).as_str()).collect();
+        assert_eq!(paths, ["/f/m.nix", "/f/flake.lock", "/f/b.nix"]);
+        assert_eq!(file_by_path(&db, "/f/flake.nix").map(|f| f.text(&db).len()), Some(21));
+        let m = handles[0];
+        assert!(path_refs_were_given(&db, m));
+        assert_eq!(**path_refs(&db, m), refs);
+        let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
+        assert!(std::ptr::eq(given, &*parse_file(&db, m).green));
+        drop(db);
+        // Loading the same text again changes nothing and gives the same handle.
+        let mut change = Change::default();
+        change.loaded = vec![loaded("/f/b.nix", "{ }", None)];
+        assert_eq!(host.apply_change(change), vec![handles[2]]);
     }
 
     #[test]

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use analysis::config::Config;
-use analysis::db::{self, AnalysisHost, Change, DiskState, SourceFile};
+use analysis::db::{self, AnalysisHost, Change, DiskState, GivenPathRefs, LoadedFile, SourceFile};
 use analysis::diagnostic::{apply_edits, Diagnostic, FileEdit, Severity};
 use analysis::lints::{file_diagnostics, FileKind, Rule};
-use analysis::path_refs::{self, PathRef};
-use analysis::syntax::{ColumnUnit, LineIndex, Parsed};
+use analysis::path_refs;
+use analysis::syntax::{ColumnUnit, LineIndex};
 use analysis::TextRange;
 use dashmap::DashMap;
 use rayon::prelude::*;
@@ -323,15 +323,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     // One pass on all cores: read and parse each file and, for the targets, find their path
     // references and stat what they name (each path once). Parsing is most of the work; the
     // analysis takes the parses and references with the texts.
-    type Refs = Option<(Option<String>, Vec<PathRef>)>;
-    type Read = (
-        PathBuf,
-        String,
-        bool,
-        Result<String, ReadIssue>,
-        Option<Parsed>,
-        Refs,
-    );
+    // (is a target, the file or why it could not be read).
+    type Read = (bool, Result<LoadedFile, (PathBuf, String, ReadIssue)>);
     let statted: DashMap<String, (bool, Option<String>), FxBuildHasher> = DashMap::default();
     // The targets are canonical paths of files found on disk: their references to each other
     // need no syscall.
@@ -373,23 +366,36 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             .map(|(path, is_target)| {
                 let (text, parsed) = load::read_and_parse(&path);
                 let vfs = load::vfs_path(&path);
-                let refs = match (&text, &parsed) {
-                    (Ok(text), Some(parsed)) if is_target => {
+                let text = match text {
+                    Ok(text) => text,
+                    Err(issue) => return (is_target, Err((path, vfs, issue))),
+                };
+                let path_refs = match &parsed {
+                    Some(parsed) if is_target => {
                         let dir = path.parent().unwrap_or(Path::new("/"));
                         let root = dir_roots.get(dir).cloned().flatten();
                         let refs =
-                            path_refs::path_refs(&parsed.root(), text, &vfs, root.as_deref());
+                            path_refs::path_refs(&parsed.root(), &text, &vfs, root.as_deref());
                         for wanted in path_refs::paths_to_stat(&refs) {
                             if !statted.contains_key(&wanted) {
                                 let found = statter.stat(&wanted);
                                 statted.insert(wanted, found);
                             }
                         }
-                        Some((root, refs))
+                        Some(GivenPathRefs {
+                            flake_root: root,
+                            refs: Arc::new(refs),
+                        })
                     }
                     _ => None,
                 };
-                (path, vfs, is_target, text, parsed, refs)
+                let file = LoadedFile {
+                    path: vfs,
+                    text,
+                    parsed,
+                    path_refs,
+                };
+                (is_target, Ok(file))
             })
             .collect()
     };
@@ -397,41 +403,39 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     let mut change = Change::default();
     let mut load_findings = Vec::new();
     let mut unreadable = Vec::new();
-    let mut target_paths = Vec::new();
-    for (path, vfs, is_target, text, parsed, refs) in read {
-        match text {
-            Ok(text) => {
-                if let Some((root, refs)) = refs {
-                    change.give_path_refs(vfs.clone(), root, refs);
-                }
-                match parsed {
-                    Some(parsed) => change.set_file_parsed(vfs.clone(), text, parsed),
-                    None => change.files.push((vfs.clone(), Some(text))),
-                }
-                if is_target {
-                    target_paths.push(vfs);
-                }
+    let mut is_target = Vec::with_capacity(read.len());
+    // In place: the read files become the change's, the others findings or problems.
+    change.loaded = read
+        .into_iter()
+        .filter_map(|(target, read)| match read {
+            Ok(file) => {
+                is_target.push(target);
+                Some(file)
             }
-            Err(ReadIssue::NotText(message)) if is_target => load_findings.push(Diagnostic {
-                rule: Rule::SyntaxError,
-                severity: Severity::Error,
-                file: vfs,
-                range: TextRange::default(),
-                message,
-                fix: None,
-            }),
-            Err(ReadIssue::Unreadable(message)) if is_target => {
-                unreadable.push(format!("cannot read {}: {message}", path.display()))
+            Err((_, vfs, ReadIssue::NotText(message))) if target => {
+                load_findings.push(Diagnostic {
+                    rule: Rule::SyntaxError,
+                    severity: Severity::Error,
+                    file: vfs,
+                    range: TextRange::default(),
+                    message,
+                    fix: None,
+                });
+                None
             }
-            Err(_) => {}
-        }
-    }
+            Err((path, _, ReadIssue::Unreadable(message))) if target => {
+                unreadable.push(format!("cannot read {}: {message}", path.display()));
+                None
+            }
+            Err(_) => None,
+        })
+        .collect();
     change.config = Some(config_set.clone());
     change.git = Some(git);
     change.option_sources = Some(sources);
     let mut host = AnalysisHost::default();
     // The statted paths' disk state is built while the change is applied.
-    let ((), disk) = rayon::join(
+    let (handles, disk) = rayon::join(
         || host.apply_change(change),
         || {
             load::disk_state(
@@ -441,14 +445,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             )
         },
     );
-    let targets = {
-        let db = host.db();
-        let files = db::Db::workspace(db).files(db);
-        target_paths
-            .iter()
-            .filter_map(|p| files.get(p).copied())
-            .collect()
-    };
+    let targets = handles
+        .into_iter()
+        .zip(is_target)
+        .filter_map(|(file, target)| target.then_some(file))
+        .collect();
     // Load findings of syntax-error are dropped if the rule is turned off for that file.
     let config_set = db::Db::workspace(host.db()).config(host.db()).clone();
     load_findings.retain(|d: &Diagnostic| config_set.for_file(&d.file).severity(d.rule).is_some());
