@@ -1242,8 +1242,10 @@ mod tests {
         assert!(std::ptr::eq(given, &*parse_file(&db, m).green));
         drop(db);
         // Loading the same text again changes nothing and gives the same handle.
-        let mut change = Change::default();
-        change.loaded = vec![loaded("/f/b.nix", "{ }", None)];
+        let change = Change {
+            loaded: vec![loaded("/f/b.nix", "{ }", None)],
+            ..Change::default()
+        };
         assert_eq!(host.apply_change(change), vec![handles[2]]);
     }
 
