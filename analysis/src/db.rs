@@ -66,9 +66,9 @@ pub struct Workspace {
 /// asks about any other path gets `Unknown` and stays silent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiskState {
-    pub exists: BTreeMap<String, bool>,
+    pub exists: rustc_hash::FxHashMap<String, bool>,
     /// For paths that pass through a symlink, where they really are.
-    pub canonical: BTreeMap<String, String>,
+    pub canonical: rustc_hash::FxHashMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -334,21 +334,18 @@ impl<'a> Statter<'a> {
     }
 }
 
-/// The disk state of statted paths (built from sorted entries: a bulk build, not one insertion
-/// at a time).
+/// The disk state of statted paths (a path statted twice counts once).
 pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String>)>) -> DiskState {
-    let mut statted: Vec<(String, bool, Option<String>)> = statted.into_iter().collect();
-    statted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    statted.dedup_by(|a, b| a.0 == b.0);
-    let canonical = statted
-        .iter()
-        .filter_map(|(path, _, real)| Some((path.clone(), real.clone()?)))
-        .collect();
-    let exists = statted
-        .into_iter()
-        .map(|(path, exists, _)| (path, exists))
-        .collect();
-    DiskState { exists, canonical }
+    let statted = statted.into_iter();
+    let mut state = DiskState::default();
+    state.exists.reserve(statted.size_hint().0);
+    for (path, exists, real) in statted {
+        if let Some(real) = real {
+            state.canonical.insert(path.clone(), real);
+        }
+        state.exists.insert(path, exists);
+    }
+    state
 }
 
 #[cfg(all(test, unix))]
