@@ -39,7 +39,7 @@ pub struct SourceFile {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GivenPathRefs {
     pub flake_root: Option<String>,
-    /// Shared with [`path_refs`]'s answer, not copied into it.
+    /// Lent to [`path_refs`]'s callers, not copied.
     pub refs: Arc<Vec<crate::path_refs::PathRef>>,
 }
 
@@ -460,16 +460,23 @@ pub fn line_col_of(db: &dyn Db, path: &str, offset: rowan::TextSize) -> Option<(
     Some((at.line + 1, at.col + 1))
 }
 
-/// The parse of a Nix file: the one set with its text, or a full parse.
+/// The parse of a Nix file: the one set with its text, or a full parse. Not a query itself
+/// when the parse was given (every file `check` loads, every file an editor changes): reading
+/// the input is all it takes.
+pub fn parse_file(db: &dyn Db, file: SourceFile) -> &crate::syntax::Parsed {
+    match file.parsed(db) {
+        Some(parsed) => parsed,
+        None => parse_text(db, file),
+    }
+}
+
+/// The full parse of a file whose parse was not given.
 ///
 /// `no_eq`: a changed text always gives a changed tree, and comparing two large trees (rowan
 /// compares green nodes by content) would cost more than it could save.
 #[salsa::tracked(returns(ref), no_eq)]
-pub fn parse_file(db: &dyn Db, file: SourceFile) -> crate::syntax::Parsed {
-    match file.parsed(db) {
-        Some(parsed) => (**parsed).clone(),
-        None => crate::syntax::parse(file.text(db)),
-    }
+fn parse_text(db: &dyn Db, file: SourceFile) -> crate::syntax::Parsed {
+    crate::syntax::parse(file.text(db))
 }
 
 /// The model of a `flake.nix`.
@@ -613,23 +620,24 @@ pub fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
     })
 }
 
-/// The static path references of a Nix file.
-#[salsa::tracked(returns(ref))]
-pub fn path_refs(db: &dyn Db, file: SourceFile) -> Arc<Vec<crate::path_refs::PathRef>> {
-    let path = file.path(db);
-    let flake_root = flake_context(db, path).map(|f| f.root(db));
+/// The static path references of a Nix file: the ones given with it when they were resolved
+/// against the flake the workspace puts it in (reading them is not a query), else computed.
+pub fn path_refs(db: &dyn Db, file: SourceFile) -> &[crate::path_refs::PathRef] {
     if let Some(given) = file.given_path_refs(db) {
+        let flake_root = flake_context(db, file.path(db)).map(|f| f.root(db));
         if given.flake_root.as_deref() == flake_root {
-            return given.refs.clone();
+            return &given.refs;
         }
     }
+    computed_path_refs(db, file)
+}
+
+#[salsa::tracked(returns(ref))]
+fn computed_path_refs(db: &dyn Db, file: SourceFile) -> Vec<crate::path_refs::PathRef> {
+    let path = file.path(db);
+    let flake_root = flake_context(db, path).map(|f| f.root(db));
     let parsed = parse_file(db, file);
-    Arc::new(crate::path_refs::path_refs(
-        &parsed.root(),
-        file.text(db),
-        path,
-        flake_root,
-    ))
+    crate::path_refs::path_refs(&parsed.root(), file.text(db), path, flake_root)
 }
 
 /// The flake template directories one Nix file declares (`templates.default.path = ./dir`).
@@ -1104,7 +1112,7 @@ mod tests {
                 "a query of another file re-ran: {query} (all: {ran:?})"
             );
         }
-        for name in ["parse_file", "path_refs", "file_diagnostics"] {
+        for name in ["parse_text", "computed_path_refs", "file_diagnostics"] {
             assert!(
                 ran.iter().any(|q| q.starts_with(name)),
                 "{name} did not re-run: {ran:?}"
@@ -1185,12 +1193,15 @@ mod tests {
                 "after {insert:?}"
             );
             let ran = log.lock().unwrap().clone();
-            for name in ["parse_file", "file_diagnostics"] {
-                assert!(
-                    ran.iter().any(|q| q.starts_with(name)),
-                    "{name} did not re-run: {ran:?}"
-                );
-            }
+            assert!(
+                ran.iter().any(|q| q.starts_with("file_diagnostics")),
+                "file_diagnostics did not re-run: {ran:?}"
+            );
+            // The incremental parse set with the text is used: no full parse runs.
+            assert!(
+                !ran.iter().any(|q| q.starts_with("parse_text")),
+                "a full parse ran: {ran:?}"
+            );
             text = new;
         }
         // Setting a whole text drops the parse that was set with the previous one.
@@ -1237,7 +1248,7 @@ mod tests {
         assert_eq!(file_by_path(&db, "/f/flake.nix").map(|f| f.text(&db).len()), Some(21));
         let m = handles[0];
         assert!(path_refs_were_given(&db, m));
-        assert_eq!(**path_refs(&db, m), refs);
+        assert_eq!(path_refs(&db, m), refs);
         let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
         assert!(std::ptr::eq(given, &*parse_file(&db, m).green));
         drop(db);
@@ -1267,7 +1278,7 @@ mod tests {
         let db = host.snapshot();
         let m = file_by_path(&db, "/f/m.nix").unwrap();
         assert!(path_refs_were_given(&db, m));
-        assert_eq!(**path_refs(&db, m), refs);
+        assert_eq!(path_refs(&db, m), refs);
         // The given tree itself, not a new parse.
         let given: &rowan::GreenNodeData = &m.parsed(&db).as_deref().unwrap().green;
         let used: &rowan::GreenNodeData = &parse_file(&db, m).green;
