@@ -1245,7 +1245,10 @@ mod tests {
         let db = host.snapshot();
         let paths: Vec<&str> = handles.iter().map(|f| f.path(&db).as_str()).collect();
         assert_eq!(paths, ["/f/m.nix", "/f/flake.lock", "/f/b.nix"]);
-        assert_eq!(file_by_path(&db, "/f/flake.nix").map(|f| f.text(&db).len()), Some(21));
+        assert_eq!(
+            file_by_path(&db, "/f/flake.nix").map(|f| f.text(&db).len()),
+            Some(21)
+        );
         let m = handles[0];
         assert!(path_refs_were_given(&db, m));
         assert_eq!(path_refs(&db, m), refs);

@@ -4,9 +4,10 @@
 //!   process of the built binary (cold process, warm page cache), next to the bare cost of
 //!   starting that binary.
 //! - `tree/*`: a generated tree of ~3,250 `.nix` files (~5.4 MB, the size of home-manager),
-//!   parsed bare by rnix (read + `rnix::Root::parse`) and linted by `check::run` in process and
-//!   by the binary, on both cores and on one. Parsing is the floor of `check`; the budget is
-//!   80% of its throughput.
+//!   parsed bare by rnix (read + `rnix::Root::parse`) in process and as a fresh process, and
+//!   linted by `check::run` in process and by the binary, on both cores and on one. Parsing is
+//!   the floor of `check`; the budget is 80% of its throughput. This executable allocates with
+//!   the binary's allocator (mimalloc), so both sides are measured on the same footing.
 //! - `real/*` (only with `FLAKELINT_BENCH_REAL_TREE=DIR`): the same on a real tree.
 //!
 //! The tree is generated deterministically (a fixed-seed generator, no `rand`) in a temporary
@@ -26,6 +27,15 @@ use rayon::prelude::*;
 
 /// Worker stacks as large as the binary's (`main.rs`), so the library runs as the binary does.
 const STACK_SIZE: usize = 16 * 1024 * 1024;
+
+/// The binary's allocator (`main.rs`), so that bare parsing and `check` in this process
+/// allocate as the binary does: the floor is measured on the same footing.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Set to a directory, this benchmark's executable parses that tree bare and exits: the floor
+/// measured as a fresh process, as `check_process` measures the binary.
+const BARE_PROCESS_ENV: &str = "FLAKELINT_BENCH_BARE_PARSE";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -211,6 +221,11 @@ fn lint_benchmarks(c: &mut Criterion, name: &str, root: &Path, nix_files: &[Path
             })
         },
     );
+    // The same as a fresh process: exec, walk, thread pool, read, parse, exit.
+    group.bench_function(
+        BenchmarkId::new("parse_bare_process", format!("{cores}_cores")),
+        |b| b.iter(|| spawn_bare_parse(root)),
+    );
     group.bench_function(BenchmarkId::new("check", format!("{cores}_cores")), |b| {
         b.iter(|| black_box(run_check(&lint)))
     });
@@ -235,7 +250,35 @@ fn parse_bare(path: &Path) -> usize {
     black_box(parse.errors().len())
 }
 
+/// Runs this executable as a bare parser of the tree at `root` (see [`BARE_PROCESS_ENV`]).
+fn spawn_bare_parse(root: &Path) {
+    let status = Command::new(std::env::current_exe().expect("the benchmark's executable"))
+        .env(BARE_PROCESS_ENV, root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the benchmark's executable runs");
+    assert_eq!(status.code(), Some(0), "the bare parse failed");
+}
+
+/// The bare parser's process: find the `.nix` files, read and parse them on both cores, exit.
+fn bare_parse_process(root: &Path) -> ! {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build_global()
+        .expect("the global rayon pool is built once");
+    let mut nix_files = Vec::new();
+    find_nix_files(root, &mut nix_files);
+    let errors: usize = nix_files.par_iter().map(|path| parse_bare(path)).sum();
+    black_box(errors);
+    std::process::exit(0)
+}
+
 fn main() {
+    if let Some(root) = std::env::var_os(BARE_PROCESS_ENV) {
+        bare_parse_process(Path::new(&root));
+    }
     rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build_global()

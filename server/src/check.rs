@@ -265,7 +265,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
     // Each target plus the flake.nix / flake.lock of its flake, for context. The lookups
     // upwards (configuration, flake root) are made once per directory, not once per file.
     // (path, is a target): the targets, then their flakes' files that are not targets.
-    let mut to_read: Vec<(PathBuf, bool)> = targets.iter().map(|t| (t.clone(), true)).collect();
+    let mut context_files: Vec<PathBuf> = Vec::new();
     let mut dirs = BTreeSet::new();
     let mut target_dirs = HashSet::new();
     // The flake root of each target's directory, as the analysis names it.
@@ -292,7 +292,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                 for name in ["flake.nix", "flake.lock"] {
                     let path = root.join(name);
                     if path.is_file() {
-                        to_read.push((path, false));
+                        context_files.push(path);
                     }
                 }
                 // The flake's other modules, as context: the options they declare under the
@@ -307,7 +307,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                         .into_iter()
                         .filter(|p| p.extension().is_some_and(|e| e == "nix"))
                     {
-                        to_read.push((path, false));
+                        context_files.push(path);
                     }
                 }
             }
@@ -316,6 +316,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         dirs.insert(dir.to_path_buf());
     }
     // Each path once, as a target if it is one (byte order, as the targets are in).
+    let mut to_read: Vec<(&Path, bool)> = targets
+        .iter()
+        .map(|t| (t.as_path(), true))
+        .chain(context_files.iter().map(|c| (c.as_path(), false)))
+        .collect();
     to_read.sort_unstable_by(|(a, a_target), (b, b_target)| {
         (a.as_os_str(), !a_target).cmp(&(b.as_os_str(), !b_target))
     });
@@ -368,7 +373,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
                 let vfs = load::vfs_path(&path);
                 let text = match text {
                     Ok(text) => text,
-                    Err(issue) => return (is_target, Err((path, vfs, issue))),
+                    Err(issue) => return (is_target, Err((path.to_path_buf(), vfs, issue))),
                 };
                 let path_refs = match &parsed {
                     Some(parsed) if is_target => {

@@ -338,7 +338,8 @@ impl<'a> Statter<'a> {
 pub fn disk_state(statted: impl IntoIterator<Item = (String, bool, Option<String>)>) -> DiskState {
     let statted = statted.into_iter();
     let mut state = DiskState::default();
-    state.exists.reserve(statted.size_hint().0);
+    let (at_least, at_most) = statted.size_hint();
+    state.exists.reserve(at_most.unwrap_or(at_least));
     for (path, exists, real) in statted {
         if let Some(real) = real {
             state.canonical.insert(path.clone(), real);
