@@ -369,8 +369,8 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         to_read
             .into_par_iter()
             .map(|(path, is_target)| {
-                let (text, parsed) = load::read_and_parse(&path);
-                let vfs = load::vfs_path(&path);
+                let (text, parsed) = load::read_and_parse(path);
+                let vfs = load::vfs_path(path);
                 let text = match text {
                     Ok(text) => text,
                     Err(issue) => return (is_target, Err((path.to_path_buf(), vfs, issue))),
