@@ -511,7 +511,9 @@ pub fn mentions_jetpack_namespace(text: &str) -> bool {
 
 /// The offsets where [`mentions_jetpack_namespace`] finds a namespace's last segment.
 fn namespace_mentions(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
+    // `'` may end a name (`nvpmodel'`) but also delimits an indented string
+    // (`${''nvpmodel''}`): it does not count, so both are taken as mentions.
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-');
     static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::LazyLock::new(|| {
             crate::settings::JETPACK_NAMESPACES
@@ -950,6 +952,7 @@ mod tests {
             r#"{ services."nvfancontrol".enable = true; x = [ "nvpmodel" ]; }"#,
             r#"{ services.${"nvargus-daemon"}.enable = true; }"#,
             r#"{ hardware = { "nvidia-jetpack" = { som = "orin-agx"; }; }; }"#,
+            "{ services.${''nvfancontrol''}.enable = true; hardware.${''nvidia-jetpack''}.som = 1; }",
             "# hardware.nvidia-jetpack.enable = true;\n{ x = \"nvpmodel\"; }",
             "{ config, ... }: { config = lib.mkIf true { services.nvpmodel.enable = true; }; }",
         ]
@@ -995,6 +998,7 @@ mod tests {
             r#"{ services."nvargus-daemon".enable = true; }"#,
             r#"mkRenamedOptionModule [ "hardware" "nvidia-jetpack" "x" ] [ ]"#,
             "nvpmodel",
+            "{ services.${''nvpmodel''}.enable = true; }",
         ] {
             assert!(mentions_jetpack_namespace(text), "{text}");
         }

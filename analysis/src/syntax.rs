@@ -70,8 +70,11 @@ pub fn parse(text: &str) -> Parsed {
         Err(offset) => return unparsed(tokens, offset),
     };
     // A file the estimate finds shallow parses here: every thread that analyses has a stack
-    // of 16 MiB, far more than a few hundred levels take.
-    if estimate <= INLINE_ESTIMATE {
+    // of 16 MiB, far more than a few hundred levels take. The estimate is trusted only where
+    // every closing bracket closes the bracket it should (rnix's error recovery nests where
+    // the estimate pops: `[ )` repeated) and the file is no larger than the texts that always
+    // took the quick path before.
+    if estimate <= INLINE_ESTIMATE && text.len() <= 64 * 1024 && brackets_match(&tokens) {
         let mut parsed = parse_unguarded(text);
         if tree_depth(&parsed.green) > MAX_DEPTH {
             return unparsed(tokens, TextSize::from(0));
@@ -195,6 +198,31 @@ fn unparsed_text(text: &str, offset: TextSize, message: String) -> Parsed {
             ..GuardFacts::default()
         },
     }
+}
+
+/// Whether every closing token closes the opening one it pairs with (`}` a `{`, `in` a `let`,
+/// ...) and none closes what was never opened.
+fn brackets_match(tokens: &[rnix::Token<'_>]) -> bool {
+    use SyntaxKind::*;
+    let mut open: Vec<SyntaxKind> = Vec::new();
+    for (kind, _) in tokens {
+        let opener = match kind {
+            TOKEN_L_BRACE | TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_INTERPOL_START | TOKEN_LET => {
+                open.push(*kind);
+                continue;
+            }
+            TOKEN_R_BRACE => TOKEN_L_BRACE,
+            TOKEN_R_BRACK => TOKEN_L_BRACK,
+            TOKEN_R_PAREN => TOKEN_L_PAREN,
+            TOKEN_INTERPOL_END => TOKEN_INTERPOL_START,
+            TOKEN_IN => TOKEN_LET,
+            _ => continue,
+        };
+        if open.pop() != Some(opener) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Below this depth estimate a suspicious file is parsed on the calling thread (see [`parse`]).
@@ -437,12 +465,22 @@ impl DepthEstimate {
                 self.total += 1;
             }
             TOKEN_R_BRACE | TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_INTERPOL_END | TOKEN_IN => {
-                if stack.len() > 1 {
+                let pairs = matches!(
+                    (stack[top].kind, kind),
+                    (TOKEN_L_BRACE, TOKEN_R_BRACE)
+                        | (TOKEN_L_BRACK, TOKEN_R_BRACK)
+                        | (TOKEN_L_PAREN, TOKEN_R_PAREN)
+                        | (TOKEN_INTERPOL_START, TOKEN_INTERPOL_END)
+                        | (TOKEN_LET, TOKEN_IN)
+                );
+                if stack.len() == 1 {
+                    self.underflow = true;
+                } else if pairs {
                     let closed = stack.pop().unwrap_or(level(TOKEN_L_PAREN));
                     self.total = self.total.saturating_sub(closed.run + 1);
-                } else {
-                    self.underflow = true;
                 }
+                // A closer that does not close the innermost level (`[ )`) closes nothing:
+                // rnix's error recovery goes on inside that level, so the estimate does too.
                 // The body of `let ... in` nests below it.
                 if kind == TOKEN_IN {
                     let top = stack.len() - 1;
@@ -796,6 +834,33 @@ mod tests {
     use proptest::strategy::Strategy as _;
 
     use super::*;
+
+    /// Brackets that close what they did not open (`[ )`): rnix's recovery nests them. Such a
+    /// file is never parsed on the caller's stack (100,000 pairs overflowed a 16 MiB stack
+    /// when it was), and the estimate counts the levels they leave open.
+    #[test]
+    fn mismatched_brackets_are_parsed_on_the_guarded_thread() {
+        let text = "[ ) ".repeat(100_000);
+        let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(&text).collect();
+        assert!(!brackets_match(&tokens));
+        let parsed = parse(&text);
+        assert!(parsed.guard.refused || tree_depth(&parsed.green) <= MAX_DEPTH);
+        assert!(!parsed.errors.is_empty());
+        // A closer that closes nothing leaves its level open in the estimate, as in rnix's
+        // recovery: four million pairs (16 MB, which overflowed even the guarded thread's
+        // stack) are refused before any parse.
+        let parsed = parse(&"[ ) ".repeat(4_000_000));
+        assert!(parsed.guard.refused);
+        assert!(parsed.errors[0].message.contains("nested"));
+        for text in [
+            "{ a = [ 1 ]; b = \"${x}\"; }",
+            "let a = 1; in a",
+            "let { body = 1; }",
+        ] {
+            let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(text).collect();
+            assert!(brackets_match(&tokens), "{text}");
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]

@@ -66,6 +66,10 @@ struct Loaded {
     /// What the loader statted for the path references it computed while reading; taken by
     /// the first analysis.
     disk: Option<DiskState>,
+    /// The targets whose references the loader did not resolve against the flake the
+    /// workspace puts them in (lock files, files whose `flake.nix` could not be read): the
+    /// first analysis finds and stats their references itself.
+    unresolved: Vec<SourceFile>,
 }
 
 /// Runs `check` and returns its exit code.
@@ -160,6 +164,9 @@ fn run_keeping_state(
 struct Targets {
     files: Vec<PathBuf>,
     walked: Vec<PathBuf>,
+    /// Targets named on the command line that are not regular files (a FIFO named `x.nix`):
+    /// read only after asking what they are, never opened.
+    irregular: Vec<PathBuf>,
 }
 
 fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
@@ -171,6 +178,7 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
     };
     let mut targets = Vec::new();
     let mut walked = Vec::new();
+    let mut irregular = Vec::new();
     for path in paths {
         let absolute = cwd.join(path);
         let meta = std::fs::metadata(&absolute).map_err(|e| match e.kind() {
@@ -185,17 +193,41 @@ fn collect_targets(paths: &[PathBuf], cwd: &Path) -> Result<Targets, Fatal> {
             walk_into(&absolute, &mut targets);
             walked.push(absolute);
         } else if is_target(&absolute) {
+            if !meta.is_file() {
+                irregular.push(absolute.clone());
+            }
             targets.push(absolute);
         }
     }
-    // Ordered by their bytes (comparing paths component by component costs more than the
-    // walk itself on a large tree); the report orders findings on its own.
-    targets.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    // In `Path`'s order (messages about unreadable files, and which broken configuration is
+    // reported, follow it), compared as bytes: comparing component by component cost more
+    // than the walk itself on a large tree.
+    targets.sort_unstable_by(|a, b| path_order(a, b));
     targets.dedup();
     Ok(Targets {
         files: targets,
         walked,
+        irregular,
     })
+}
+
+/// `Path`'s order for normalised paths (a separator sorts before every other byte, and a
+/// path before the paths below it), found by comparing bytes.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= common && a[i..i + 8] == b[i..i + 8] {
+        i += 8;
+    }
+    while i < common && a[i] == b[i] {
+        i += 1;
+    }
+    let rank = |byte: Option<&u8>| byte.map(|&c| if c == b'/' { 0 } else { u16::from(c) + 1 });
+    rank(a.get(i)).cmp(&rank(b.get(i)))
 }
 
 fn is_target(path: &Path) -> bool {
@@ -322,7 +354,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         .chain(context_files.iter().map(|c| (c.as_path(), false)))
         .collect();
     to_read.sort_unstable_by(|(a, a_target), (b, b_target)| {
-        (a.as_os_str(), !a_target).cmp(&(b.as_os_str(), !b_target))
+        path_order(a, b).then(b_target.cmp(a_target))
     });
     to_read.dedup_by(|later, first| later.0.as_os_str() == first.0.as_os_str());
     // One pass on all cores: read and parse each file and, for the targets, find their path
@@ -369,7 +401,11 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         to_read
             .into_par_iter()
             .map(|(path, is_target)| {
-                let (text, parsed) = load::read_and_parse(path);
+                let (text, parsed) = if collected.irregular.iter().any(|i| i == path) {
+                    (load::read_source(path), None)
+                } else {
+                    load::read_and_parse(path)
+                };
                 let vfs = load::vfs_path(path);
                 let text = match text {
                     Ok(text) => text,
@@ -435,6 +471,27 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             Err(_) => None,
         })
         .collect();
+    // A target's references were resolved against the flake the workspace will put it in
+    // when the loader found no `flake.nix` above it, or read the one it found: the workspace
+    // holds exactly the `flake.nix` files read from disk.
+    let flake_nix_read: rustc_hash::FxHashSet<&str> = change
+        .loaded
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with("/flake.nix"))
+        .collect();
+    let resolved: Vec<bool> = change
+        .loaded
+        .iter()
+        .map(|f| {
+            f.path_refs.as_ref().is_some_and(|given| {
+                given.flake_root.as_deref().is_none_or(|root| {
+                    flake_nix_read.contains(analysis::paths::join(root, "flake.nix").as_str())
+                })
+            })
+        })
+        .collect();
+    drop(flake_nix_read);
     change.config = Some(config_set.clone());
     change.git = Some(git);
     change.option_sources = Some(sources);
@@ -450,11 +507,16 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
             )
         },
     );
-    let targets = handles
-        .into_iter()
-        .zip(is_target)
-        .filter_map(|(file, target)| target.then_some(file))
-        .collect();
+    let mut targets = Vec::with_capacity(handles.len());
+    let mut unresolved = Vec::new();
+    for ((file, target), resolved) in handles.into_iter().zip(is_target).zip(resolved) {
+        if target {
+            targets.push(file);
+            if !resolved {
+                unresolved.push(file);
+            }
+        }
+    }
     // Load findings of syntax-error are dropped if the rule is turned off for that file.
     let config_set = db::Db::workspace(host.db()).config(host.db()).clone();
     load_findings.retain(|d: &Diagnostic| config_set.for_file(&d.file).severity(d.rule).is_some());
@@ -465,6 +527,7 @@ fn load(collected: &Targets, options: &CheckOptions) -> Result<Loaded, Fatal> {
         unreadable,
         warnings,
         disk: Some(disk),
+        unresolved,
     })
 }
 
@@ -476,16 +539,15 @@ fn analyse(loaded: &mut Loaded) -> Vec<Diagnostic> {
     // (lock files, files whose flake the loader saw otherwise, files changed by a fix) are
     // found and statted here.
     let known = loaded.disk.take();
-    let wanted: Vec<String> = loaded
-        .targets
+    // After the load, only the targets the loader could not resolve; after a fix, every one.
+    let asked = if known.is_some() {
+        &loaded.unresolved
+    } else {
+        &loaded.targets
+    };
+    let wanted: Vec<String> = asked
         .par_iter()
-        .map_with(snapshot, |db, &file| {
-            if known.is_some() && db::path_refs_were_given(db, file) {
-                Vec::new()
-            } else {
-                db::paths_to_stat(db, file)
-            }
-        })
+        .map_with(snapshot, |db, &file| db::paths_to_stat(db, file))
         .flatten()
         .filter(|path| known.as_ref().is_none_or(|k| !k.exists.contains_key(path)))
         .collect();
@@ -671,4 +733,36 @@ pub fn display_path(path: &str, cwd: &Path) -> String {
         .filter(|r| !r.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_are_ordered_as_path_orders_them() {
+        use std::path::Path;
+        let mut paths: Vec<&Path> = [
+            "/r/a-b/x.nix",
+            "/r/a/x.nix",
+            "/r/a",
+            "/r/a/b/c.nix",
+            "/r/a.nix",
+            "/r/ab",
+            "/r/a/b.nix",
+            "/r",
+            "/s",
+            "/r/A",
+            "/r/a/b",
+            "/r/a0/x",
+            "/r/a/x.nix",
+            "/r/a-b/very/long/path/that/exceeds/eight/bytes.nix",
+            "/r/a/very/long/path/that/exceeds/eight/bytes.nix",
+        ]
+        .iter()
+        .map(Path::new)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_by(|a, b| super::path_order(a, b));
+        assert_eq!(paths, expected);
+    }
 }

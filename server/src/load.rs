@@ -48,9 +48,8 @@ pub fn flake_files(root: &Path, warn: &mut dyn FnMut(String)) -> analysis::db::C
     change
 }
 
-/// Opens a file to read it, with one path lookup: what it is (a directory, a FIFO) is asked of
-/// the open file. Opening does not wait for a writer, as a plain open of a FIFO would, and never
-/// makes a terminal the process's own.
+/// Opens a file to read it without waiting for a writer (as a plain open of a FIFO would) and
+/// without making a terminal the process's own.
 #[cfg(unix)]
 fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -60,22 +59,35 @@ fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
         .open(path)
 }
 
-/// Elsewhere, what the path is is asked first, so that a FIFO is never opened.
-#[cfg(not(unix))]
-fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
-    if !fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    fs::File::open(path)
+/// Reads a source file as UTF-8 text. What the path is, is asked before it is opened: a FIFO or
+/// a device is never opened.
+pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
+    let meta = fs::metadata(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    readable_kind(&meta)?;
+    let file = fs::File::open(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    read_open_file(file, meta.len())
 }
 
-/// Reads a source file as UTF-8 text.
-pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
-    use std::io::Read;
+/// [`read_source`] for a path found to be a regular file a moment ago (by the walk of `check`,
+/// or a stat): it is opened first and the open file is asked what it is, which spares a path
+/// lookup per file. Should it have become a FIFO since, the open does not wait for a writer.
+#[cfg(unix)]
+pub fn read_found_file(path: &Path) -> Result<String, ReadIssue> {
     let file = open_for_reading(path).map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
     let meta = file
         .metadata()
         .map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    readable_kind(&meta)?;
+    read_open_file(file, meta.len())
+}
+
+#[cfg(not(unix))]
+pub fn read_found_file(path: &Path) -> Result<String, ReadIssue> {
+    read_source(path)
+}
+
+/// Refuses what is not a regular file of a size flakelint analyses.
+fn readable_kind(meta: &fs::Metadata) -> Result<(), ReadIssue> {
     if meta.is_dir() {
         return Err(ReadIssue::Unreadable("is a directory".into()));
     }
@@ -90,12 +102,25 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
             MAX_FILE_SIZE / (1024 * 1024)
         )));
     }
-    // The file as it was when asked: what is appended while it is read is not waited for (and
-    // no read is spent on finding the end).
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(meta.len())
+    Ok(())
+}
+
+/// Reads an open regular file of `len` bytes (as it was when asked: what is appended meanwhile
+/// is not waited for) as UTF-8 text. A file that claims no size (some virtual file systems) is
+/// read to its end.
+fn read_open_file(file: fs::File, len: u64) -> Result<String, ReadIssue> {
+    use std::io::Read;
+    let limit = if len == 0 { MAX_FILE_SIZE + 1 } else { len };
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadIssue::Unreadable(io_message(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadIssue::NotText(format!(
+            "file is over the {} MiB flakelint analyses; is it generated?",
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
     if bytes.contains(&0) {
         return Err(ReadIssue::NotText(
             "file contains NUL bytes: it looks binary, not like Nix source".into(),
@@ -110,13 +135,14 @@ pub fn read_source(path: &Path) -> Result<String, ReadIssue> {
     })
 }
 
-/// Reads a source file and, for a `.nix` file, parses it too: the loader does both in one
+/// Reads a source file found a moment ago ([`read_found_file`]) and, for a `.nix` file,
+/// parses it too: the loader does both in one
 /// parallel pass and hands the parse to the analysis with the text
 /// (`analysis::db::Change::set_file_parsed`), so that no later pass parses on its own.
 pub fn read_and_parse(
     path: &Path,
 ) -> (Result<String, ReadIssue>, Option<analysis::syntax::Parsed>) {
-    let text = read_source(path);
+    let text = read_found_file(path);
     let parsed = match &text {
         Ok(text) if path.extension().is_some_and(|e| e == "nix") => {
             Some(analysis::syntax::parse(text))
@@ -301,11 +327,16 @@ impl<'a> Statter<'a> {
             return (false, None);
         }
         // A dangling symlink still names something, and Nix reports it differently.
+        // What is below a path is answered from it for absolute paths only (the analysis asks
+        // about no other kind).
+        let absolute = path.starts_with('/');
         let Ok(meta) = fs::symlink_metadata(path) else {
-            self.no_children.insert(path.to_string(), ());
+            if absolute {
+                self.no_children.insert(path.to_string(), ());
+            }
             return (false, None);
         };
-        if !meta.is_dir() && !meta.file_type().is_symlink() {
+        if absolute && !meta.is_dir() && !meta.file_type().is_symlink() {
             self.no_children.insert(path.to_string(), ());
         }
         let plain = !meta.file_type().is_symlink()
@@ -461,5 +492,18 @@ mod tests {
             read_source(&tmp.path().join("missing.nix")),
             Err(ReadIssue::Unreadable(_))
         ));
+        // Opened first (the loader's files were just found as regular files): the same answers.
+        assert_eq!(
+            read_found_file(&fifo),
+            Err(ReadIssue::Unreadable("not a regular file".into()))
+        );
+        assert_eq!(
+            read_found_file(tmp.path()),
+            Err(ReadIssue::Unreadable("is a directory".into()))
+        );
+        assert_eq!(
+            read_found_file(&tmp.path().join("ok.nix")),
+            Ok("{ a = 1; }".to_string())
+        );
     }
 }
