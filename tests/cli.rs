@@ -666,6 +666,35 @@ fn huge_and_deeply_nested_files() {
     assert_eq!(deep.status.code(), Some(1));
 }
 
+/// The loader resolves a file's references against the flake above it on disk; when that
+/// flake.nix cannot be read, the workspace puts the file in the flake above, and the analysis
+/// resolves (and stats) the references itself: `self` is then the outer flake.
+#[test]
+fn references_are_checked_when_the_flake_nix_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "flake.nix", "{ outputs = { self }: { }; }\n");
+    write(dir.path(), "inner/flake.nix", b"\x00\x01 binary");
+    write(
+        dir.path(),
+        "inner/m.nix",
+        "{ self, ... }: { imports = [ \"${self}/x.nix\" ./missing.nix ./there.nix ]; }\n",
+    );
+    write(dir.path(), "inner/there.nix", "{ }\n");
+    check(
+        dir.path(),
+        &["check", ".", "--format", "concise"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            inner/flake.nix:1:1: error[syntax-error] file contains NUL bytes: it looks binary, not like Nix source
+            inner/m.nix:1:30: error[missing-file] `"${self}/x.nix"` does not exist
+            inner/m.nix:1:46: error[missing-file] `./missing.nix` does not exist
+            Found 3 problems (3 errors) in 4 files.
+            --- stderr
+        "#]],
+    );
+}
+
 #[test]
 fn symlink_loops_and_unreadable_files() {
     use std::os::unix::fs::{symlink, PermissionsExt};
