@@ -959,21 +959,7 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect();
-        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data");
-        let mut dirs = vec![data];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "nix" || e == "fixture")
-                {
-                    texts.extend(std::fs::read_to_string(&path).ok());
-                }
-            }
-        }
+        texts.extend(crate::test_data::texts(&["nix", "fixture"]));
         let mut found = 0;
         for text in &texts {
             let root = crate::syntax::parse(text).root();

@@ -27,3 +27,34 @@ pub mod syntax;
 pub mod systems;
 
 pub use rowan::{TextRange, TextSize};
+
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod test_data {
+    use std::path::Path;
+
+    /// The texts of the files under the repository's `test-data/` whose extension is one of
+    /// `extensions`, in path order.
+    pub fn texts(extensions: &[&str]) -> Vec<String> {
+        let mut paths = Vec::new();
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+                {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        paths
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
+    }
+}

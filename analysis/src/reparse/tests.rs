@@ -1,5 +1,3 @@
-use std::path::Path;
-
 use proptest::prelude::*;
 
 use super::*;
@@ -208,34 +206,13 @@ fn guards_judge_the_edited_text_as_a_full_parse_would() {
 #[test]
 fn real_fixtures_survive_random_edits() {
     let mut rng = Rng(0x5eed);
-    let mut files = Vec::new();
-    collect_nix(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-data"),
-        &mut files,
-    );
+    let files = crate::test_data::texts(&["nix"]);
     assert!(files.len() >= 10, "fixtures found: {}", files.len());
     for text in &files {
         let parsed = syntax::parse(text);
         for _ in 0..60 {
             let new = random_edit(&mut rng, text);
             check(&parsed, text, &new);
-        }
-    }
-}
-
-fn collect_nix(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_nix(&path, out);
-        } else if path.extension().is_some_and(|e| e == "nix") {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(text);
-            }
         }
     }
 }
