@@ -298,9 +298,20 @@ fn is_unevaluated(node: &SyntaxNode) -> bool {
                 .parent()
                 .is_some_and(|p| p.kind() == SyntaxKind::NODE_ATTR_SET)
         })
-        .any(|b| match attr_names(&b).as_slice() {
-            [name] => UNREAD_ATTRIBUTES.contains(&name.as_str()),
-            _ => false,
+        .any(|b| {
+            // A one-name key (most keys are not: no names are copied to find that out).
+            let Some(path) = b.attrpath() else {
+                return false;
+            };
+            let mut attrs = path.attrs();
+            match (attrs.next(), attrs.next()) {
+                (Some(ast::Attr::Ident(ident)), None) => ident
+                    .ident_token()
+                    .is_some_and(|t| UNREAD_ATTRIBUTES.contains(&t.text())),
+                (Some(attr), None) => syntax::attr_name(&attr)
+                    .is_some_and(|name| UNREAD_ATTRIBUTES.contains(&name.as_str())),
+                _ => false,
+            }
         })
 }
 

@@ -17,21 +17,32 @@ pub fn file_name(path: &str) -> &str {
 /// Joins a relative path onto a directory and normalises `.` and `..` segments, like Nix does
 /// for path literals. `..` above the root stays at the root.
 pub fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
+    // Built in place: each segment is appended after a `/`, and `..` cuts back to the previous
+    // `/` (the directory's own segments are taken as they are, as `rel`'s are not).
+    let mut out = String::with_capacity(dir.len() + rel.len() + 1);
+    if !rel.starts_with('/') {
+        for segment in dir.split('/').filter(|s| !s.is_empty()) {
+            out.push('/');
+            out.push_str(segment);
+        }
+    }
     for segment in rel.split('/') {
         match segment {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                let cut = out.rfind('/').unwrap_or(0);
+                out.truncate(cut);
             }
-            s => parts.push(s),
+            s => {
+                out.push('/');
+                out.push_str(s);
+            }
         }
     }
-    format!("/{}", parts.join("/"))
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// `path` relative to `base` if it lies inside it (`/r/a/b`, `/r` -> `a/b`; `/r`, `/r` -> ``).
