@@ -786,10 +786,31 @@ pub fn configurations_of(
     let Some(flake) = flake_context(db, path) else {
         return Vec::new();
     };
-    flake_graph(db, flake.flake_nix)
-        .iter()
-        .filter(|g| g.files.iter().any(|f| f == path))
-        .collect()
+    let graphs = flake_graph(db, flake.flake_nix);
+    configurations_by_file(db, flake.flake_nix)
+        .get(path.as_str())
+        .map(|found| found.iter().map(|&i| &graphs[i as usize]).collect())
+        .unwrap_or_default()
+}
+
+/// For each file of a flake's configurations, the positions (in `flake_graph`) of the
+/// configurations it belongs to: every rule asks for every file, and a scan of each
+/// configuration's files would cost files × configurations × their files.
+#[salsa::tracked(returns(ref))]
+fn configurations_by_file(
+    db: &dyn Db,
+    flake_nix: SourceFile,
+) -> rustc_hash::FxHashMap<String, Vec<u32>> {
+    let mut by_file: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
+    for (i, graph) in flake_graph(db, flake_nix).iter().enumerate() {
+        for file in &graph.files {
+            let found = by_file.entry(file.clone()).or_default();
+            if found.last() != Some(&(i as u32)) {
+                found.push(i as u32);
+            }
+        }
+    }
+    by_file
 }
 
 /// The option index for a file of a flake: jetpack-nixos's declarations plus those of the

@@ -417,3 +417,43 @@ fn an_argument_that_cannot_be_named_never_resolves() {
         "#]],
     );
 }
+
+/// A file's configurations are found by file (one lookup), in the order of the flake's
+/// configurations, each once however often the file is listed.
+#[test]
+fn configurations_of_a_file_in_order_each_once() {
+    let (host, _) = host(
+        r#"
+#- /f/flake.nix
+{
+  outputs = { self, nixpkgs, ... }: {
+    nixosConfigurations = {
+      a = nixpkgs.lib.nixosSystem { modules = [ ./common.nix ./a.nix ]; };
+      b = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ]; };
+      c = nixpkgs.lib.nixosSystem { modules = [ ./common.nix ./common.nix ./a.nix ]; };
+    };
+  };
+}
+#- /f/common.nix
+{ }
+#- /f/a.nix
+{ imports = [ ./common.nix ]; }
+#- /f/b.nix
+{ }
+#- /f/lonely.nix
+{ }
+"#,
+    );
+    let db = host.snapshot();
+    let names = |path: &str| -> Vec<String> {
+        let file = db::file_by_path(&db, path).unwrap();
+        db::configurations_of(&db, file)
+            .iter()
+            .map(|g| g.name.clone().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(names("/f/common.nix"), ["a", "c"]);
+    assert_eq!(names("/f/a.nix"), ["a", "c"]);
+    assert_eq!(names("/f/b.nix"), ["b"]);
+    assert!(names("/f/lonely.nix").is_empty());
+}
