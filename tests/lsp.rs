@@ -9,6 +9,10 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
+#[path = "support/git.rs"]
+mod git_support;
+use git_support::git;
+
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
 use lsp_client::{copy_dir, repo_root, uri, Client, TIMEOUT};
@@ -863,27 +867,6 @@ fn flake_lock_changed_on_disk_is_noticed() {
     // crash and the flake's other findings stay.
     assert!(has_code("missing-follows")(&d));
     client.shutdown();
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?} failed");
 }
 
 /// `git add` in a terminal changes `.git/index`; the next change to a document shows it.

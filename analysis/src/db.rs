@@ -560,23 +560,33 @@ fn settings_in(
     crate::settings::jetpack_settings(&root)
 }
 
+/// The jetpack-nixos declarations the loader resolved for a flake's (or an explicit source's)
+/// directory, else the bundled index.
+fn option_source(db: &dyn Db, dir: &str) -> Arc<SourceOptions> {
+    db.workspace()
+        .option_sources(db)
+        .get(dir)
+        .cloned()
+        .unwrap_or_else(crate::options::bundled_source)
+}
+
+/// What the `.nix` files of a flake declare under the jetpack namespaces.
+fn flake_declarations<'db>(
+    db: &'db dyn Db,
+    root: &str,
+) -> impl Iterator<Item = crate::options::OptionDecl> + 'db {
+    nix_files_under(db, root)
+        .into_iter()
+        .flat_map(move |file| file_jetpack_declarations(db, file).iter().cloned())
+}
+
 /// The option index of a flake: its jetpack-nixos source (or the bundled index) plus what the
 /// flake's own modules declare under the jetpack namespaces.
 #[salsa::tracked(returns(ref))]
 pub fn flake_option_index(db: &dyn Db, flake_nix: SourceFile) -> Arc<OptionIndex> {
     let root = paths::parent(flake_nix.path(db)).to_string();
-    let ws = db.workspace();
-    let source = ws
-        .option_sources(db)
-        .get(&root)
-        .cloned()
-        .unwrap_or_else(crate::options::bundled_source);
-    let extra = nix_files_under(db, &root)
-        .into_iter()
-        .filter(|&file| mentions_jetpack_namespace(file.text(db)))
-        .flat_map(|file| jetpack_declarations(db, file))
-        .collect::<Vec<_>>();
-    Arc::new(OptionIndex::new(&source, extra))
+    let extra = flake_declarations(db, &root).collect::<Vec<_>>();
+    Arc::new(OptionIndex::new(&option_source(db, &root), extra))
 }
 
 /// The option index for a file: its flake's, or for a file in no flake the bundled index plus
@@ -612,14 +622,6 @@ fn jetpack_declarations(db: &dyn Db, file: SourceFile) -> Vec<crate::options::Op
         .filter(|d| crate::options::index::extends_jetpack(d))
         .cloned()
         .collect()
-}
-
-/// Whether [`path_refs`] of a file are the ones given with its text (resolved against the flake
-/// the workspace puts the file in).
-pub fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
-    file.given_path_refs(db).as_ref().is_some_and(|given| {
-        given.flake_root == flake_context(db, file.path(db)).map(|f| f.root(db).to_string())
-    })
 }
 
 /// The static path references of a Nix file: the ones given with it when they were resolved
@@ -832,31 +834,16 @@ fn configuration_option_index(db: &dyn Db, file: SourceFile) -> Arc<OptionIndex>
         if inline.is_empty() {
             return index.clone();
         }
-        let root = flake.root(db).to_string();
-        let source = db
-            .workspace()
-            .option_sources(db)
-            .get(&root)
-            .cloned()
-            .unwrap_or_else(crate::options::bundled_source);
-        let extra = nix_files_under(db, &root)
-            .into_iter()
-            .filter(|&file| mentions_jetpack_namespace(file.text(db)))
-            .flat_map(|file| file_jetpack_declarations(db, file).iter().cloned())
+        let root = flake.root(db);
+        let extra = flake_declarations(db, root)
             .chain(inline)
             .collect::<Vec<_>>();
-        return Arc::new(OptionIndex::new(&source, extra));
+        return Arc::new(OptionIndex::new(&option_source(db, root), extra));
     }
     let mut files: Vec<&String> = configs.iter().flat_map(|g| &g.files).collect();
     files.sort();
     files.dedup();
-    let root = flake.root(db).to_string();
-    let source = db
-        .workspace()
-        .option_sources(db)
-        .get(&root)
-        .cloned()
-        .unwrap_or_else(crate::options::bundled_source);
+    let source = option_source(db, flake.root(db));
     let extra = files
         .into_iter()
         .filter_map(|p| file_by_path(db, p))
@@ -955,6 +942,13 @@ mod tests {
             "/f/b.nix",
             "/f/o.nix",
         ]
+    }
+
+    /// Whether [`path_refs`] of a file are the ones given with its text (the very same list).
+    fn path_refs_were_given(db: &dyn Db, file: SourceFile) -> bool {
+        file.given_path_refs(db)
+            .as_ref()
+            .is_some_and(|given| std::ptr::eq(path_refs(db, file), given.refs.as_slice()))
     }
 
     fn id_of(host: &AnalysisHost, path: &str) -> String {

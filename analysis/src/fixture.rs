@@ -80,6 +80,27 @@ impl Fixture {
         fixture
     }
 
+    /// A host holding the fixture, with the paths its files reference statted as a loader
+    /// would (against the fixture's existing paths).
+    pub fn host(&self) -> crate::db::AnalysisHost {
+        let mut host = crate::db::AnalysisHost::default();
+        let (change, existing) = self.change();
+        host.apply_change(change);
+        let mut disk = crate::db::DiskState::default();
+        for (path, _) in &self.files {
+            let file = crate::db::file_by_path(host.db(), path).expect("fixture file is loaded");
+            for target in crate::db::paths_to_stat(host.db(), file) {
+                let exists = existing.contains(&target);
+                disk.exists.insert(target, exists);
+            }
+        }
+        host.apply_change(Change {
+            disk: Some(disk),
+            ..Change::default()
+        });
+        host
+    }
+
     /// The files, git and configuration, and the set of paths that exist (files given by text,
     /// `!exists` paths, and their directories).
     pub fn change(&self) -> (Change, BTreeSet<String>) {

@@ -78,17 +78,10 @@ impl Setting {
 /// Every setting under the jetpack namespaces in a file. Attrsets are descended where they
 /// continue a path that can still lead into a namespace, so unrelated code costs a walk only.
 pub fn jetpack_settings(root: &SyntaxNode) -> Vec<Setting> {
-    let mut out = Vec::new();
-    let Some(expr) = ast::Root::cast(root.clone()).and_then(|r| r.expr()) else {
-        return out;
-    };
-    let mut walker = Walker {
-        out: &mut out,
-        depth: 0,
-        conditional: false,
-    };
-    walker.module(expr);
-    out
+    ast::Root::cast(root.clone())
+        .and_then(|r| r.expr())
+        .map(module_jetpack_settings)
+        .unwrap_or_default()
 }
 
 /// Every setting under the jetpack namespaces in one module expression (a module written

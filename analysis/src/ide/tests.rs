@@ -5,7 +5,7 @@
 use expect_test::{expect, Expect};
 use rowan::{TextRange, TextSize};
 
-use crate::db::{AnalysisHost, Change, DiskState, SourceFile};
+use crate::db::{AnalysisHost, Change, SourceFile};
 use crate::fixture::Fixture;
 use crate::lints::tests::include_test_data;
 
@@ -51,21 +51,8 @@ fn load(fixture: &str) -> Loaded {
         }
     }
     let (path, offset) = cursor.unwrap_or_else(|| (fixture.files[0].0.clone(), 0.into()));
-    let mut host = AnalysisHost::default();
-    let (change, existing) = fixture.change();
-    host.apply_change(change);
-    let mut disk = DiskState::default();
-    for (p, _) in &fixture.files {
-        let file = crate::db::file_by_path(host.db(), p).expect("fixture file is loaded");
-        for target in crate::db::paths_to_stat(host.db(), file) {
-            let exists = existing.contains(&target);
-            disk.exists.insert(target, exists);
-        }
-    }
-    host.apply_change(Change {
-        disk: Some(disk),
-        ..Change::default()
-    });
+    // As the loader does: stat what the path references name, then run the rules.
+    let host = fixture.host();
     Loaded {
         host,
         path,

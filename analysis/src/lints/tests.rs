@@ -5,29 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use super::{file_diagnostics, Rule};
-use crate::db::{AnalysisHost, Change, DiskState};
 use crate::diagnostic::{apply_edits, Diagnostic, FileEdit};
 pub(crate) use crate::fixture::Fixture;
 use crate::syntax::{ColumnUnit, LineIndex};
 
 /// Runs every rule on every file of a fixture.
 pub(crate) fn diagnostics(fixture: &Fixture) -> Vec<Diagnostic> {
-    let mut host = AnalysisHost::default();
-    let (change, existing) = fixture.change();
-    host.apply_change(change);
     // As the loader does: stat what the path references name, then run the rules.
-    let mut disk = DiskState::default();
-    for (path, _) in &fixture.files {
-        let file = crate::db::file_by_path(host.db(), path).expect("fixture file is loaded");
-        for target in crate::db::paths_to_stat(host.db(), file) {
-            let exists = existing.contains(&target);
-            disk.exists.insert(target, exists);
-        }
-    }
-    host.apply_change(Change {
-        disk: Some(disk),
-        ..Change::default()
-    });
+    let host = fixture.host();
     let db = host.snapshot();
     let mut out = Vec::new();
     for (path, _) in &fixture.files {
